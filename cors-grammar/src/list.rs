@@ -1,0 +1,147 @@
+//! Origin lists as written in an environment variable.
+
+use std::fmt;
+
+use crate::{Entry, EntryError};
+
+/// An origin list read from text: either `*` or canonical entries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OriginList {
+    /// The whole list is `*`: any origin, without credentials.
+    Any,
+    /// One or more canonical entries, without duplicates, in the order written.
+    Entries(Vec<Entry>),
+}
+
+/// Why an origin list is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListError {
+    /// No entries: the text is empty or only separators.
+    Empty,
+    /// `*` next to other entries; `*` must be the whole list.
+    WildcardWithOthers,
+    /// One entry is invalid.
+    Entry {
+        /// The entry as written.
+        entry: String,
+        /// What is wrong with it.
+        error: EntryError,
+    },
+}
+
+impl fmt::Display for ListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListError::Empty => f.write_str("the list is empty"),
+            ListError::WildcardWithOthers => {
+                f.write_str("`*` must be the whole list, not one entry among others")
+            }
+            ListError::Entry { entry, error } => {
+                write!(f, "entry `{}`: {error}", entry.escape_debug())?;
+                match error.help() {
+                    Some(help) => write!(f, " ({help})"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListError::Entry { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Splits a list on commas and ASCII whitespace, skipping empty items.
+///
+/// ```
+/// let items: Vec<_> = cors_grammar::split_list(" https://a.example, https://b.example\n,,").collect();
+/// assert_eq!(items, ["https://a.example", "https://b.example"]);
+/// ```
+pub fn split_list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .filter(|item| !item.is_empty())
+}
+
+/// Parses an origin list, canonicalising each entry like a browser would ([`Entry::canonicalize`]).
+///
+/// ```
+/// use cors_grammar::{parse_list, OriginList};
+///
+/// let Ok(OriginList::Entries(entries)) = parse_list("https://App.example.com/ https://*.example.org") else {
+///     unreachable!()
+/// };
+/// assert_eq!(entries[0].to_string(), "https://app.example.com");
+/// assert_eq!(parse_list("*"), Ok(OriginList::Any));
+/// assert!(parse_list("https://a.example.com/path").is_err());
+/// ```
+pub fn parse_list(text: &str) -> Result<OriginList, ListError> {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut wildcard = false;
+    for item in split_list(text) {
+        if item == "*" {
+            wildcard = true;
+            continue;
+        }
+        let entry = Entry::canonicalize(item).map_err(|error| ListError::Entry {
+            entry: item.to_owned(),
+            error,
+        })?;
+        if !entries.contains(&entry) {
+            entries.push(entry);
+        }
+    }
+    match (wildcard, entries.is_empty()) {
+        (true, true) => Ok(OriginList::Any),
+        (true, false) => Err(ListError::WildcardWithOthers),
+        (false, true) => Err(ListError::Empty),
+        (false, false) => Ok(OriginList::Entries(entries)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_on_commas_and_ascii_whitespace_only() {
+        let items: Vec<_> = split_list("a,b c\td\ne\r,f").collect();
+        assert_eq!(items, ["a", "b", "c", "d", "e", "f"]);
+        // A non-ASCII space is not a separator: it stays in the item, which is then refused.
+        assert_eq!(split_list("a\u{a0}b").count(), 1);
+    }
+
+    #[test]
+    fn empty_lists_and_mixed_wildcards_are_refused() {
+        assert_eq!(parse_list(""), Err(ListError::Empty));
+        assert_eq!(parse_list(" , \n"), Err(ListError::Empty));
+        assert_eq!(parse_list("* https://a.example"), Err(ListError::WildcardWithOthers));
+        assert_eq!(parse_list(" * "), Ok(OriginList::Any));
+        assert_eq!(parse_list("*,*"), Ok(OriginList::Any));
+    }
+
+    #[test]
+    fn the_first_invalid_entry_is_named() {
+        let err = parse_list("https://ok.example http://bad.example/x https://null").map(|_| ());
+        assert_eq!(
+            err,
+            Err(ListError::Entry { entry: "http://bad.example/x".into(), error: EntryError::Path })
+        );
+        let text = match parse_list("null") {
+            Err(e) => e.to_string(),
+            Ok(_) => String::new(),
+        };
+        assert!(text.contains("`null`"), "{text}");
+    }
+
+    #[test]
+    fn duplicates_after_canonicalisation_are_kept_once() {
+        let list = parse_list("https://a.example https://A.example:443/");
+        assert_eq!(list, Ok(OriginList::Entries(vec![Entry::Origin("https://a.example".into())])));
+    }
+}
