@@ -112,14 +112,18 @@ impl Entry {
             return Err(EntryError::InvalidCharacter);
         }
         let Some((scheme, rest)) = input.split_once("://") else {
-            return Err(EntryError::MissingScheme { suggestion: suggest_scheme(input) });
+            return Err(EntryError::MissingScheme {
+                suggestion: suggest_scheme(input),
+            });
         };
         let secure = if scheme.eq_ignore_ascii_case("https") {
             true
         } else if scheme.eq_ignore_ascii_case("http") {
             false
         } else if scheme.is_empty() {
-            return Err(EntryError::MissingScheme { suggestion: suggest_scheme(rest) });
+            return Err(EntryError::MissingScheme {
+                suggestion: suggest_scheme(rest),
+            });
         } else {
             return Err(EntryError::UnsupportedScheme(scheme.to_owned()));
         };
@@ -218,9 +222,7 @@ impl Pattern {
             },
         };
         match host.strip_suffix(self.base.as_str()) {
-            Some(labels) => labels
-                .strip_suffix('.')
-                .is_some_and(is_subdomain_labels),
+            Some(labels) => labels.strip_suffix('.').is_some_and(is_subdomain_labels),
             None => false,
         }
     }
@@ -294,17 +296,28 @@ impl fmt::Display for EntryError {
         match self {
             EntryError::Empty => f.write_str("empty origin"),
             EntryError::Null => f.write_str("`null` is never an allowed origin"),
-            EntryError::MissingScheme { .. } => f.write_str("missing `https://` or `http://` scheme"),
-            EntryError::UnsupportedScheme(scheme) => {
-                write!(f, "unsupported scheme `{scheme}`: only `http` and `https` origins can use CORS")
+            EntryError::MissingScheme { .. } => {
+                f.write_str("missing `https://` or `http://` scheme")
             }
-            EntryError::InvalidCharacter => f.write_str("whitespace or control character in origin"),
+            EntryError::UnsupportedScheme(scheme) => {
+                write!(
+                    f,
+                    "unsupported scheme `{scheme}`: only `http` and `https` origins can use CORS"
+                )
+            }
+            EntryError::InvalidCharacter => {
+                f.write_str("whitespace or control character in origin")
+            }
             EntryError::UserInfo => f.write_str("an origin cannot contain `user:password@`"),
             EntryError::Path => f.write_str("an origin cannot have a path"),
             EntryError::Query => f.write_str("an origin cannot have a `?query`"),
             EntryError::Fragment => f.write_str("an origin cannot have a `#fragment`"),
-            EntryError::MisplacedWildcard => f.write_str("`*` is only allowed as `scheme://*.domain`"),
-            EntryError::PatternOnIp => f.write_str("a subdomain pattern needs a domain, not an IP address"),
+            EntryError::MisplacedWildcard => {
+                f.write_str("`*` is only allowed as `scheme://*.domain`")
+            }
+            EntryError::PatternOnIp => {
+                f.write_str("a subdomain pattern needs a domain, not an IP address")
+            }
             EntryError::InvalidHost(why) => write!(f, "{why}"),
             EntryError::NotCanonical { reasons, .. } => {
                 f.write_str("not written the way browsers send it: it has ")?;
@@ -353,7 +366,8 @@ fn suggest_scheme(input: &str) -> Option<String> {
 fn differences(input: &str, entry: &Entry) -> Vec<&'static str> {
     let mut reasons = Vec::new();
     let authority = input.split_once("://").map_or(input, |(_, rest)| rest);
-    let before_path = input.len() - authority.len() + authority.find('/').unwrap_or(authority.len());
+    let before_path =
+        input.len() - authority.len() + authority.find('/').unwrap_or(authority.len());
     let head = &input[..before_path];
     if head.bytes().any(|b| b.is_ascii_uppercase()) {
         reasons.push("uppercase letters (browsers send scheme and host in lowercase)");
@@ -364,7 +378,11 @@ fn differences(input: &str, entry: &Entry) -> Vec<&'static str> {
     if input.ends_with('/') {
         reasons.push("a trailing `/` (an origin has no path)");
     }
-    let default_port = if input.to_ascii_lowercase().starts_with("https") { ":443" } else { ":80" };
+    let default_port = if input.to_ascii_lowercase().starts_with("https") {
+        ":443"
+    } else {
+        ":80"
+    };
     if head.ends_with(default_port) && !entry.to_string().ends_with(default_port) {
         reasons.push(if default_port == ":443" {
             "the default port `:443` (browsers omit it)"
@@ -391,14 +409,29 @@ mod tests {
 
     #[test]
     fn canonicalizes_like_a_browser() {
-        assert_eq!(canonical("HTTPS://App.Example.COM"), "https://app.example.com");
-        assert_eq!(canonical("https://app.example.com:443"), "https://app.example.com");
+        assert_eq!(
+            canonical("HTTPS://App.Example.COM"),
+            "https://app.example.com"
+        );
+        assert_eq!(
+            canonical("https://app.example.com:443"),
+            "https://app.example.com"
+        );
         assert_eq!(canonical("http://localhost:80/"), "http://localhost");
         assert_eq!(canonical("http://localhost:3000"), "http://localhost:3000");
-        assert_eq!(canonical("https://bücher.example"), "https://xn--bcher-kva.example");
+        assert_eq!(
+            canonical("https://bücher.example"),
+            "https://xn--bcher-kva.example"
+        );
         assert_eq!(canonical("http://[0:0::1]:8080"), "http://[::1]:8080");
-        assert_eq!(canonical("https://*.Example.com:8443"), "https://*.example.com:8443");
-        assert_eq!(canonical("https://*.example.com:443/"), "https://*.example.com");
+        assert_eq!(
+            canonical("https://*.Example.com:8443"),
+            "https://*.example.com:8443"
+        );
+        assert_eq!(
+            canonical("https://*.example.com:443/"),
+            "https://*.example.com"
+        );
     }
 
     #[test]
@@ -407,7 +440,10 @@ mod tests {
             ("", EntryError::Empty),
             ("null", EntryError::Null),
             ("NULL", EntryError::Null),
-            ("ftp://example.com", EntryError::UnsupportedScheme("ftp".into())),
+            (
+                "ftp://example.com",
+                EntryError::UnsupportedScheme("ftp".into()),
+            ),
             ("https://user@example.com", EntryError::UserInfo),
             ("https://u:p@example.com", EntryError::UserInfo),
             ("https://example.com/app", EntryError::Path),
@@ -420,14 +456,26 @@ mod tests {
             ("https://a.*.com", EntryError::MisplacedWildcard),
             ("https://*.*.com", EntryError::MisplacedWildcard),
             ("https://*", EntryError::MisplacedWildcard),
-            ("*", EntryError::MissingScheme { suggestion: Some("https://*".into()) }),
+            (
+                "*",
+                EntryError::MissingScheme {
+                    suggestion: Some("https://*".into()),
+                },
+            ),
             ("https://*.10.0.0.1", EntryError::PatternOnIp),
-            ("https://example.com:99999", EntryError::InvalidHost("invalid port number")),
+            (
+                "https://example.com:99999",
+                EntryError::InvalidHost("invalid port number"),
+            ),
             ("https://", EntryError::InvalidHost("empty host")),
             ("https://exa mple.com", EntryError::InvalidCharacter),
         ];
         for (input, expected) in cases {
-            assert_eq!(Entry::canonicalize(input).as_ref(), Err(expected), "{input:?}");
+            assert_eq!(
+                Entry::canonicalize(input).as_ref(),
+                Err(expected),
+                "{input:?}"
+            );
         }
         assert!(matches!(
             Entry::canonicalize("*.example.com"),
@@ -468,7 +516,11 @@ mod tests {
         let Ok(Entry::Pattern(p)) = Entry::canonicalize("https://*.example.com") else {
             panic!("pattern")
         };
-        for allowed in ["https://a.example.com", "https://a-b.c.example.com", "https://x_y.example.com"] {
+        for allowed in [
+            "https://a.example.com",
+            "https://a-b.c.example.com",
+            "https://x_y.example.com",
+        ] {
             assert!(p.matches(allowed), "{allowed}");
         }
         for refused in [

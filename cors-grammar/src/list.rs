@@ -120,7 +120,10 @@ mod tests {
     fn empty_lists_and_mixed_wildcards_are_refused() {
         assert_eq!(parse_list(""), Err(ListError::Empty));
         assert_eq!(parse_list(" , \n"), Err(ListError::Empty));
-        assert_eq!(parse_list("* https://a.example"), Err(ListError::WildcardWithOthers));
+        assert_eq!(
+            parse_list("* https://a.example"),
+            Err(ListError::WildcardWithOthers)
+        );
         assert_eq!(parse_list(" * "), Ok(OriginList::Any));
         assert_eq!(parse_list("*,*"), Ok(OriginList::Any));
     }
@@ -130,7 +133,10 @@ mod tests {
         let err = parse_list("https://ok.example http://bad.example/x https://null").map(|_| ());
         assert_eq!(
             err,
-            Err(ListError::Entry { entry: "http://bad.example/x".into(), error: EntryError::Path })
+            Err(ListError::Entry {
+                entry: "http://bad.example/x".into(),
+                error: EntryError::Path
+            })
         );
         let text = match parse_list("null") {
             Err(e) => e.to_string(),
@@ -142,6 +148,11 @@ mod tests {
     #[test]
     fn duplicates_after_canonicalisation_are_kept_once() {
         let list = parse_list("https://a.example https://A.example:443/");
-        assert_eq!(list, Ok(OriginList::Entries(vec![Entry::Origin("https://a.example".into())])));
+        assert_eq!(
+            list,
+            Ok(OriginList::Entries(vec![Entry::Origin(
+                "https://a.example".into()
+            )]))
+        );
     }
 }

@@ -139,10 +139,19 @@ mod tests {
 
     #[test]
     fn methods_are_case_sensitive_tokens() {
-        assert_eq!(check_method("GET").map(|m| m.to_string()), Ok("GET".to_owned()));
+        assert_eq!(
+            check_method("GET").map(|m| m.to_string()),
+            Ok("GET".to_owned())
+        );
         assert!(check_method("PURGE").is_ok());
-        assert!(check_method("patch").is_ok(), "browsers send `patch` as written");
-        assert_eq!(check_method("Post"), Err(TokenError::LowercaseMethod("POST")));
+        assert!(
+            check_method("patch").is_ok(),
+            "browsers send `patch` as written"
+        );
+        assert_eq!(
+            check_method("Post"),
+            Err(TokenError::LowercaseMethod("POST"))
+        );
         assert_eq!(check_method(""), Err(TokenError::Empty));
         assert_eq!(check_method("*"), Err(TokenError::WildcardItem));
         assert_eq!(check_method("GET,POST"), Err(TokenError::NotAToken));
@@ -155,7 +164,10 @@ mod tests {
             check_header_name("Content-Type").map(|h| h.to_string()),
             Ok("content-type".to_owned())
         );
-        assert_eq!(check_header_name("x-api-key,x-b"), Err(TokenError::NotAToken));
+        assert_eq!(
+            check_header_name("x-api-key,x-b"),
+            Err(TokenError::NotAToken)
+        );
         assert_eq!(check_header_name("x:y"), Err(TokenError::NotAToken));
         assert_eq!(check_header_name("*"), Err(TokenError::WildcardItem));
         assert_eq!(check_header_name(""), Err(TokenError::Empty));

@@ -1,0 +1,202 @@
+//! Generating the wrapped handler.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, Ident, Path, Type};
+
+use crate::errors::Errors;
+use crate::item::{self, Handler, ItemFn};
+use crate::valid::{self, List, Origins, Policy};
+
+/// `#[cors(args)] item`.
+pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let parsed = crate::attr::parse(args, &mut errors);
+    let policy = valid::validate(parsed, &mut errors);
+    let item: ItemFn = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(error) => {
+            errors.push(error);
+            return with_errors(input, errors);
+        }
+    };
+    let handler = item::handler(&item, &mut errors);
+    match (handler, errors.into_compile_errors()) {
+        (Some(handler), None) => wrap(item, &handler, &policy),
+        // Emit the function unchanged beside the errors, so the rest of the crate still type-checks and
+        // IDEs keep working (as tokio-macros does).
+        (_, compile_errors) => {
+            let mut tokens = input;
+            tokens.extend(compile_errors);
+            tokens
+        }
+    }
+}
+
+/// `check_policy!(path::to::handler)`.
+pub(crate) fn check_policy(input: TokenStream) -> TokenStream {
+    let mut path: Path = match syn::parse2(input) {
+        Ok(path) => path,
+        Err(error) => {
+            return syn::Error::new(
+                error.span(),
+                "`check_policy!` takes the path of a `#[cors]` handler, e.g. `check_policy!(handler)`",
+            )
+            .into_compile_error();
+        }
+    };
+    if let Some(last) = path.segments.last_mut() {
+        last.ident = check_fn_name(&last.ident);
+        last.arguments = syn::PathArguments::None;
+    }
+    quote!(#path())
+}
+
+fn with_errors(mut tokens: TokenStream, errors: Errors) -> TokenStream {
+    tokens.extend(errors.into_compile_errors());
+    tokens
+}
+
+fn check_fn_name(handler: &Ident) -> Ident {
+    format_ident!("__cors_check_{}", handler, span = handler.span())
+}
+
+fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
+    let ItemFn {
+        attrs,
+        vis,
+        mut sig,
+        inner_attrs,
+        body,
+    } = item;
+    let private = quote!(::cors_runtime::__private);
+    let spec = spec(policy);
+    let check_fn = check_fn_name(&sig.ident);
+
+    // Locals the user's body cannot see or clash with.
+    let request = Ident::new("__cors_request", Span::mixed_site());
+    let policy_static = Ident::new("__CORS_POLICY", Span::mixed_site());
+    let actual = Ident::new("__cors_actual", Span::mixed_site());
+    let preflight = Ident::new("__cors_preflight", Span::mixed_site());
+    let output = Ident::new("__cors_output", Span::mixed_site());
+    let fake = Ident::new("__cors_fake_return_edge", Span::mixed_site());
+
+    let Handler {
+        request_pat,
+        request_ty,
+        output: declared,
+        into_response,
+        ok_bounds,
+    } = handler;
+    if let Some(FnArg::Typed(first)) = sig.inputs.first_mut() {
+        *first.pat = syn::parse_quote!(#request);
+    }
+    // The body is pinned to the declared type so `return` and `?` mean exactly what they meant
+    // without the macro; with `impl IntoResponse` the `Ok` type is left to inference.
+    let body_type = if *into_response {
+        item::with_ok_type(declared, Type::Infer(syn::parse_quote!(_)))
+    } else {
+        quote!(#declared)
+    };
+    if *into_response {
+        let response: Type =
+            syn::parse_quote!(#private::lambda_http::Response<#private::lambda_http::Body>);
+        let new_output = item::with_ok_type(declared, response);
+        sig.output = syn::parse_quote!(-> #new_output);
+    }
+
+    let decide = quote_spanned! {request_ty.span()=>
+        #private::HandlerRequest::decide(&#request, &#policy_static)
+    };
+    let finish = if let Some(bounds) = ok_bounds {
+        // The `Ok` value still has to satisfy the bounds the signature declared (and the user's
+        // `IntoResponse` import stays used).
+        let declared_bounds = Ident::new("__cors_declared_bounds", Span::mixed_site());
+        quote! {
+            #[inline(always)]
+            fn #declared_bounds<__CorsOk: #bounds>(value: __CorsOk) -> __CorsOk {
+                value
+            }
+            #private::into_response(#output.map(#declared_bounds), #actual).await
+        }
+    } else {
+        quote_spanned!(declared.span()=> #private::HandlerOutput::with_cors(#output, &#actual))
+    };
+    let answer_preflight = quote_spanned! {declared.span()=>
+        #private::HandlerOutput::preflight(#preflight)
+    };
+
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            #(#inner_attrs)*
+            static #policy_static: #private::StaticPolicy = #private::StaticPolicy::new(#spec);
+            let #actual = match #decide {
+                #private::Decision::Preflight(#preflight) => return #answer_preflight,
+                #private::Decision::Actual(#actual) => #actual,
+            };
+            let #request_pat = #request;
+            let #output = async move {
+                // Never runs: it only gives the block the handler's declared return type.
+                #[allow(
+                    unknown_lints,
+                    unreachable_code,
+                    clippy::diverging_sub_expression,
+                    clippy::empty_loop,
+                    clippy::let_unit_value,
+                    clippy::let_with_type_underscore,
+                    clippy::needless_return,
+                    clippy::unreachable
+                )]
+                if false {
+                    let #fake: #body_type = loop {};
+                    return #fake;
+                }
+                #body
+            }
+            .await;
+            #finish
+        }
+
+        /// Builds the policy of the `#[cors]` handler of the same name, for `check_policy!`.
+        #[doc(hidden)]
+        // Named after the handler so `check_policy!(handler)` finds it; unused unless that is called.
+        #[allow(non_snake_case, dead_code)]
+        #vis fn #check_fn() -> #private::core::result::Result<(), ::cors_runtime::ConfigError> {
+            #private::check(&#spec)
+        }
+    }
+}
+
+fn spec(policy: &Policy) -> TokenStream {
+    let private = quote!(::cors_runtime::__private);
+    let origins = match &policy.origins {
+        Origins::Any => quote!(#private::SpecOrigins::Any),
+        Origins::List(list) => quote!(#private::SpecOrigins::List(&[#(#list),*])),
+        Origins::Env(var) => quote!(#private::SpecOrigins::Env(#var)),
+    };
+    let list = |list: &List| match list {
+        List::Default => quote!(#private::SpecList::Default),
+        List::Any => quote!(#private::SpecList::Any),
+        List::Items(items) => quote!(#private::SpecList::List(&[#(#items),*])),
+    };
+    let credentials = policy.credentials;
+    let methods = list(&policy.methods);
+    let headers = list(&policy.headers);
+    let expose_headers = list(&policy.expose_headers);
+    let max_age = match policy.max_age {
+        Some(seconds) => quote!(#private::core::option::Option::Some(#seconds)),
+        None => quote!(#private::core::option::Option::None),
+    };
+    quote! {
+        #private::Spec {
+            origins: #origins,
+            credentials: #credentials,
+            methods: #methods,
+            headers: #headers,
+            expose_headers: #expose_headers,
+            max_age: #max_age,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The origin index a policy matches request origins against.
+
+use std::collections::{HashMap, HashSet};
+
+use cors_grammar::{Entry, is_subdomain_labels};
+use http::HeaderValue;
+
+/// The longest `Origin` value looked at. A browser's serialisation is at most `https://`, a 253-byte
+/// host and `:65535`; anything longer is refused before any hashing, so hostile values cost nothing.
+const MAX_ORIGIN_LEN: usize = 512;
+
+/// Canonical entries indexed so that matching costs the same for one entry or ten thousand: one hash
+/// lookup for exact origins, and one lookup per dot of the request's host for patterns.
+#[derive(Clone, Debug)]
+pub(crate) struct Allowlist {
+    exact: HashMap<Box<str>, HeaderValue>,
+    patterns: Vec<PatternGroup>,
+}
+
+/// Patterns sharing a scheme and port, keyed by `.base`.
+#[derive(Clone, Debug)]
+struct PatternGroup {
+    prefix: &'static str,
+    port_suffix: Box<str>,
+    bases: HashSet<Box<str>>,
+}
+
+impl Allowlist {
+    pub(crate) fn new(entries: &[Entry]) -> Allowlist {
+        let mut exact = HashMap::new();
+        let mut patterns: Vec<PatternGroup> = Vec::new();
+        for entry in entries {
+            match entry {
+                Entry::Origin(origin) => {
+                    // Canonical origins are visible ASCII, which is always a valid header value.
+                    if let Ok(value) = HeaderValue::from_str(origin) {
+                        exact.insert(origin.as_str().into(), value);
+                    }
+                }
+                Entry::Pattern(pattern) => {
+                    let prefix = if pattern.scheme() == "https" {
+                        "https://"
+                    } else {
+                        "http://"
+                    };
+                    let port_suffix: Box<str> = match pattern.port() {
+                        Some(port) => format!(":{port}").into(),
+                        None => "".into(),
+                    };
+                    let base: Box<str> = format!(".{}", pattern.base()).into();
+                    match patterns
+                        .iter_mut()
+                        .find(|g| g.prefix == prefix && g.port_suffix == port_suffix)
+                    {
+                        Some(group) => {
+                            group.bases.insert(base);
+                        }
+                        None => patterns.push(PatternGroup {
+                            prefix,
+                            port_suffix,
+                            bases: HashSet::from([base]),
+                        }),
+                    }
+                }
+            }
+        }
+        Allowlist { exact, patterns }
+    }
+
+    /// The value to send in `Access-Control-Allow-Origin` when `origin` is allowed.
+    pub(crate) fn allow(&self, origin: &HeaderValue) -> Option<HeaderValue> {
+        let bytes = origin.as_bytes();
+        if bytes.len() > MAX_ORIGIN_LEN {
+            return None;
+        }
+        // Non-ASCII and control bytes never occur in a browser's origin serialisation.
+        let origin_str = std::str::from_utf8(bytes).ok()?;
+        if let Some(value) = self.exact.get(origin_str) {
+            return Some(value.clone());
+        }
+        self.patterns
+            .iter()
+            .any(|group| group.matches(origin_str))
+            .then(|| origin.clone())
+    }
+}
+
+impl PatternGroup {
+    fn matches(&self, origin: &str) -> bool {
+        let Some(rest) = origin.strip_prefix(self.prefix) else {
+            return false;
+        };
+        let Some(host) = rest.strip_suffix(&*self.port_suffix) else {
+            return false;
+        };
+        if host.contains(':') {
+            return false;
+        }
+        host.match_indices('.')
+            .any(|(dot, _)| self.bases.contains(&host[dot..]) && is_subdomain_labels(&host[..dot]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(entries: &[&str]) -> Allowlist {
+        let entries: Vec<Entry> = entries
+            .iter()
+            .filter_map(|e| Entry::canonicalize(e).ok())
+            .collect();
+        Allowlist::new(&entries)
+    }
+
+    fn allowed(list: &Allowlist, origin: &str) -> bool {
+        HeaderValue::from_str(origin).is_ok_and(|v| list.allow(&v).is_some())
+    }
+
+    #[test]
+    fn exact_and_pattern_entries_agree_with_the_grammar() {
+        let entries = [
+            "https://app.example.com",
+            "http://localhost:3000",
+            "https://*.example.org",
+            "http://*.dev.example.net:8080",
+        ];
+        let index = list(&entries);
+        let parsed: Vec<Entry> = entries
+            .iter()
+            .filter_map(|e| Entry::canonicalize(e).ok())
+            .collect();
+        for origin in [
+            "https://app.example.com",
+            "https://app.example.com:443",
+            "http://app.example.com",
+            "http://localhost:3000",
+            "http://localhost:3001",
+            "https://a.example.org",
+            "https://a.b.example.org",
+            "https://example.org",
+            "https://evilexample.org",
+            "https://a.example.org.evil.net",
+            "https://a.example.org:8443",
+            "http://x.dev.example.net:8080",
+            "http://x.dev.example.net",
+            "https://x.dev.example.net:8080",
+            "https://A.example.org",
+            "https://a:1.example.org",
+        ] {
+            let expected = parsed.iter().any(|e| e.matches(origin));
+            assert_eq!(allowed(&index, origin), expected, "{origin}");
+        }
+    }
+
+    #[test]
+    fn over_long_origins_are_refused_before_lookup() {
+        let index = list(&["https://*.example.org"]);
+        let long = format!("https://{}.example.org", "a".repeat(MAX_ORIGIN_LEN));
+        assert!(!allowed(&index, &long));
+    }
+
+    #[test]
+    fn allowed_exact_origin_reuses_the_prebuilt_value() {
+        let index = list(&["https://app.example.com"]);
+        let origin = HeaderValue::from_static("https://app.example.com");
+        assert_eq!(index.allow(&origin), Some(origin));
+    }
+}

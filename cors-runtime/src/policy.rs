@@ -1,0 +1,446 @@
+//! The compiled policy and what it decides for one request.
+
+use http::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
+    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
+use std::future::Future;
+
+use crate::allowlist::Allowlist;
+use crate::builder::CorsBuilder;
+use crate::vary;
+
+/// The longest `Access-Control-Request-Headers` looked at, in bytes, and the most names in it. Browsers
+/// list only the non-safelisted headers a script set; more than this is refused without being parsed.
+const MAX_REQUEST_HEADERS_LEN: usize = 4096;
+const MAX_REQUEST_HEADERS_ITEMS: usize = 64;
+
+const VARY_ACTUAL: &[&str] = &["Origin"];
+const VARY_PREFLIGHT: &[&str] = &[
+    "Origin",
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
+];
+const VARY_PREFLIGHT_ANY_ORIGIN: &[&str] = &[
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
+];
+
+/// A checked CORS policy, ready to answer requests.
+///
+/// Build one with [`Cors::builder`], or let `#[cors(...)]` build one per handler. Per request, call
+/// [`Cors::check`] before running the handler: a [`Decision::Preflight`] is answered without it, a
+/// [`Decision::Actual`] adds the CORS headers to whatever the handler returns. [`Cors::handle`] does both.
+///
+/// ```
+/// use cors_runtime::{Cors, Decision};
+/// use http::{Request, Response};
+///
+/// let cors = Cors::builder().origins(["https://app.example.com"]).credentials().build()?;
+///
+/// let request = Request::get("/me").header("origin", "https://app.example.com").body(())?;
+/// let Decision::Actual(actual) = cors.check(&request) else { unreachable!() };
+/// let mut response = Response::new("hello");
+/// actual.apply(&mut response);
+/// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+/// assert_eq!(response.headers()["access-control-allow-credentials"], "true");
+/// assert_eq!(response.headers()["vary"], "Origin");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Cors {
+    origins: Origins,
+    credentials: bool,
+    methods: Methods,
+    headers: AllowHeaders,
+    expose_headers: Option<HeaderValue>,
+    max_age: Option<HeaderValue>,
+    vary_preflight: HeaderValue,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Origins {
+    Any,
+    List(Box<Allowlist>),
+    /// The configuration was invalid: no origin is allowed.
+    Closed,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Methods {
+    Any,
+    List {
+        methods: Vec<Method>,
+        value: Option<HeaderValue>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum AllowHeaders {
+    Any,
+    List {
+        names: Vec<HeaderName>,
+        value: Option<HeaderValue>,
+    },
+}
+
+impl Origins {
+    pub(crate) fn list(entries: &[cors_grammar::Entry]) -> Origins {
+        Origins::List(Box::new(Allowlist::new(entries)))
+    }
+}
+
+impl AllowHeaders {
+    pub(crate) fn list(names: Vec<HeaderName>) -> AllowHeaders {
+        let value = crate::builder::joined(&names);
+        AllowHeaders::List { names, value }
+    }
+}
+
+/// What a policy decided for one request, from its method and headers alone.
+#[derive(Debug)]
+pub enum Decision<'a> {
+    /// A CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`): answer it with
+    /// [`Preflight::into_response`] and do not run the handler.
+    Preflight(Preflight),
+    /// Any other request: run the handler, then [`Actual::apply`] the CORS headers to its response.
+    Actual(Actual<'a>),
+}
+
+/// The answer to a preflight: `204 No Content` with the CORS headers when allowed, `403 Forbidden`
+/// without any `Access-Control-*` header when refused; both with `Vary` and an empty body.
+#[derive(Clone, Debug)]
+pub struct Preflight {
+    allowed: bool,
+    headers: HeaderMap,
+}
+
+/// The CORS headers to put on the handler's response to an ordinary (non-preflight) request.
+#[derive(Clone, Debug)]
+pub struct Actual<'a> {
+    cors: &'a Cors,
+    allow_origin: Option<HeaderValue>,
+}
+
+impl Cors {
+    /// Starts a policy with the attribute's defaults: any origin, no credentials, methods
+    /// `GET, HEAD, PUT, PATCH, POST, DELETE`, request header `content-type`, nothing exposed, no max age.
+    pub fn builder() -> CorsBuilder {
+        CorsBuilder::default()
+    }
+
+    pub(crate) fn new(
+        origins: Origins,
+        credentials: bool,
+        methods: Methods,
+        headers: AllowHeaders,
+        expose_headers: Option<HeaderValue>,
+        max_age: Option<HeaderValue>,
+    ) -> Cors {
+        let preflight = match origins {
+            Origins::Any => VARY_PREFLIGHT_ANY_ORIGIN,
+            Origins::List(_) | Origins::Closed => VARY_PREFLIGHT,
+        };
+        Cors {
+            origins,
+            credentials,
+            methods,
+            headers,
+            expose_headers,
+            max_age,
+            vary_preflight: crate::builder::joined(preflight)
+                .unwrap_or_else(|| HeaderValue::from_static("Origin")),
+        }
+    }
+
+    /// A policy that allows nothing: what a policy whose configuration is invalid falls back to.
+    pub(crate) fn closed(credentials: bool) -> Cors {
+        Cors::new(
+            Origins::Closed,
+            credentials,
+            Methods::List {
+                methods: Vec::new(),
+                value: None,
+            },
+            AllowHeaders::List {
+                names: Vec::new(),
+                value: None,
+            },
+            None,
+            None,
+        )
+    }
+
+    /// Whether this policy failed closed because its configuration was invalid.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.origins, Origins::Closed)
+    }
+
+    /// Decides what to do with `request`. See [`Cors::check_parts`].
+    pub fn check<B>(&self, request: &Request<B>) -> Decision<'_> {
+        self.check_parts(request.method(), request.headers())
+    }
+
+    /// Decides what to do with a request that has this method and these headers.
+    ///
+    /// It is a preflight exactly when the method is `OPTIONS` and both `Origin` and
+    /// `Access-Control-Request-Method` are present; any other `OPTIONS` is an ordinary request.
+    pub fn check_parts(&self, method: &Method, headers: &HeaderMap) -> Decision<'_> {
+        if method == Method::OPTIONS
+            && headers.contains_key(ORIGIN)
+            && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
+        {
+            Decision::Preflight(self.preflight(headers))
+        } else {
+            Decision::Actual(Actual {
+                cors: self,
+                allow_origin: self.allow_origin(headers),
+            })
+        }
+    }
+
+    /// Runs `handler` under this policy: answers preflights without calling it, and adds the CORS
+    /// headers to its response otherwise.
+    ///
+    /// ```
+    /// use cors_runtime::Cors;
+    /// use http::{Request, Response};
+    ///
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cors = Cors::builder().build()?;
+    /// let request = Request::get("/").header("origin", "https://a.example").body(String::new())?;
+    /// let response = cors
+    ///     .handle(request, |_request| async { Ok::<_, std::convert::Infallible>(Response::new(String::from("hi"))) })
+    ///     .await?;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// # Ok(()) }
+    /// ```
+    pub async fn handle<ReqBody, ResBody, E, F, Fut>(
+        &self,
+        request: Request<ReqBody>,
+        handler: F,
+    ) -> Result<Response<ResBody>, E>
+    where
+        F: FnOnce(Request<ReqBody>) -> Fut,
+        Fut: Future<Output = Result<Response<ResBody>, E>>,
+        ResBody: Default,
+    {
+        match self.check(&request) {
+            Decision::Preflight(preflight) => Ok(preflight.into_response()),
+            Decision::Actual(actual) => {
+                let mut response = handler(request).await?;
+                actual.apply(&mut response);
+                Ok(response)
+            }
+        }
+    }
+
+    /// The `Access-Control-Allow-Origin` value for this request, if its origin is allowed.
+    fn allow_origin(&self, headers: &HeaderMap) -> Option<HeaderValue> {
+        match &self.origins {
+            Origins::Any => Some(HeaderValue::from_static("*")),
+            Origins::List(list) => single(headers, &ORIGIN).and_then(|origin| list.allow(origin)),
+            Origins::Closed => None,
+        }
+    }
+
+    fn preflight(&self, request: &HeaderMap) -> Preflight {
+        let mut headers = HeaderMap::new();
+        headers.insert(VARY, self.vary_preflight.clone());
+        let Some(allow_origin) = self.allow_origin(request) else {
+            return Preflight {
+                allowed: false,
+                headers,
+            };
+        };
+        let Some(allow_method) = single(request, &ACCESS_CONTROL_REQUEST_METHOD)
+            .and_then(|method| self.methods.allow(method))
+        else {
+            return Preflight {
+                allowed: false,
+                headers,
+            };
+        };
+        let Some(allow_headers) = self.headers.allow(request) else {
+            return Preflight {
+                allowed: false,
+                headers,
+            };
+        };
+        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        if self.credentials {
+            headers.insert(
+                ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+        }
+        if let Some(value) = allow_method {
+            headers.insert(ACCESS_CONTROL_ALLOW_METHODS, value);
+        }
+        if let Some(value) = allow_headers {
+            headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, value);
+        }
+        if let Some(value) = &self.max_age {
+            headers.insert(ACCESS_CONTROL_MAX_AGE, value.clone());
+        }
+        Preflight {
+            allowed: true,
+            headers,
+        }
+    }
+}
+
+impl Methods {
+    /// `None` when the requested method is refused; otherwise the `Access-Control-Allow-Methods` value
+    /// to send (`Some(None)` when there is nothing to send).
+    fn allow(&self, requested: &HeaderValue) -> Option<Option<HeaderValue>> {
+        match self {
+            Methods::Any => Method::from_bytes(requested.as_bytes())
+                .ok()
+                .map(|_| Some(requested.clone())),
+            Methods::List { methods, value } => {
+                let bytes = requested.as_bytes();
+                let configured = methods.iter().any(|m| m.as_str().as_bytes() == bytes);
+                // CORS-safelisted methods need no `Access-Control-Allow-Methods` from the server.
+                let safelisted = matches!(bytes, b"GET" | b"HEAD" | b"POST");
+                (configured || safelisted).then(|| value.clone())
+            }
+        }
+    }
+}
+
+impl AllowHeaders {
+    /// `None` when a requested header is refused; otherwise the `Access-Control-Allow-Headers` value to
+    /// send (`Some(None)` when there is nothing to send).
+    fn allow(&self, request: &HeaderMap) -> Option<Option<HeaderValue>> {
+        let mut total_len = 0;
+        let mut count = 0;
+        let mut echo: Vec<u8> = Vec::new();
+        for value in request.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
+            total_len += value.len();
+            if total_len > MAX_REQUEST_HEADERS_LEN {
+                return None;
+            }
+            for name in value.as_bytes().split(|&b| b == b',') {
+                let name = vary::trim(name);
+                if name.is_empty() {
+                    continue;
+                }
+                count += 1;
+                if count > MAX_REQUEST_HEADERS_ITEMS {
+                    return None;
+                }
+                match self {
+                    AllowHeaders::List { names, .. } => {
+                        if !names
+                            .iter()
+                            .any(|n| n.as_str().as_bytes().eq_ignore_ascii_case(name))
+                        {
+                            return None;
+                        }
+                    }
+                    AllowHeaders::Any => {
+                        let header = HeaderName::from_bytes(name).ok()?;
+                        if !echo.is_empty() {
+                            echo.extend_from_slice(b", ");
+                        }
+                        echo.extend_from_slice(header.as_str().as_bytes());
+                    }
+                }
+            }
+        }
+        match self {
+            AllowHeaders::List { value, .. } => Some(value.clone()),
+            AllowHeaders::Any if echo.is_empty() => Some(None),
+            AllowHeaders::Any => HeaderValue::from_bytes(&echo).ok().map(Some),
+        }
+    }
+}
+
+impl Preflight {
+    /// Whether the preflight is allowed (`204`) or refused (`403`).
+    pub fn is_allowed(&self) -> bool {
+        self.allowed
+    }
+
+    /// `204 No Content` when allowed, `403 Forbidden` when refused.
+    pub fn status(&self) -> StatusCode {
+        if self.allowed {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::FORBIDDEN
+        }
+    }
+
+    /// The response headers: the CORS headers when allowed, and `Vary` in both cases.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The whole response, with an empty (`Default`) body.
+    pub fn into_response<B: Default>(self) -> Response<B> {
+        let status = self.status();
+        let mut response = Response::new(B::default());
+        *response.status_mut() = status;
+        *response.headers_mut() = self.headers;
+        response
+    }
+}
+
+impl Actual<'_> {
+    /// Whether the request's origin is allowed (always true for an `origins = "*"` policy).
+    pub fn is_allowed(&self) -> bool {
+        self.allow_origin.is_some()
+    }
+
+    /// Puts the policy's CORS headers on `response`. See [`Actual::apply_to_headers`].
+    pub fn apply<B>(&self, response: &mut Response<B>) {
+        self.apply_to_headers(response.headers_mut());
+    }
+
+    /// Puts the policy's CORS headers into a response's headers: any `Access-Control-*` header already
+    /// there is removed, `Access-Control-Allow-Origin` (and `-Allow-Credentials`, `-Expose-Headers`) is
+    /// set when the origin is allowed, and `Origin` is merged into `Vary` unless the policy is `"*"`.
+    pub fn apply_to_headers(&self, headers: &mut HeaderMap) {
+        remove_access_control(headers);
+        let cors = self.cors;
+        if let Some(origin) = &self.allow_origin {
+            headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+            if cors.credentials {
+                headers.insert(
+                    ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+            }
+            if let Some(expose) = &cors.expose_headers {
+                headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+            }
+        }
+        if !matches!(cors.origins, Origins::Any) {
+            vary::merge(headers, VARY_ACTUAL, &HeaderValue::from_static("Origin"));
+        }
+    }
+}
+
+/// The value of a header that must appear exactly once.
+fn single<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h HeaderValue> {
+    let mut values = headers.get_all(name).iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) => Some(value),
+        _ => None,
+    }
+}
+
+/// Removes every `Access-Control-*` header the handler set, so the policy's are the only ones.
+fn remove_access_control(headers: &mut HeaderMap) {
+    let is_cors = |name: &HeaderName| name.as_str().starts_with("access-control-");
+    if !headers.keys().any(is_cors) {
+        return;
+    }
+    let names: Vec<HeaderName> = headers.keys().filter(|n| is_cors(n)).cloned().collect();
+    for name in names {
+        headers.remove(name);
+    }
+}

@@ -1,0 +1,208 @@
+//! What `#[cors]` expansions name. Not public API: it changes without notice.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use cors_grammar::OriginList;
+use http::{Request, Response};
+use lambda_http::{Body, IntoResponse};
+
+use crate::{Actual, ConfigError, Cors, CorsBuilder, Preflight};
+
+pub use crate::Decision;
+
+pub use ::core;
+pub use ::lambda_http;
+
+/// A policy as written in the attribute, already checked by the macro, in a form a `static` can hold.
+#[derive(Debug)]
+pub struct Spec {
+    /// `origins` / `origins_env`.
+    pub origins: SpecOrigins,
+    /// `credentials`.
+    pub credentials: bool,
+    /// `methods`.
+    pub methods: SpecList,
+    /// `headers`.
+    pub headers: SpecList,
+    /// `expose_headers`.
+    pub expose_headers: SpecList,
+    /// `max_age`.
+    pub max_age: Option<u64>,
+}
+
+/// Where the allowed origins come from.
+#[derive(Debug)]
+pub enum SpecOrigins {
+    /// `"*"`.
+    Any,
+    /// A literal list.
+    List(&'static [&'static str]),
+    /// The named environment variable.
+    Env(&'static str),
+}
+
+/// A list setting.
+#[derive(Debug)]
+pub enum SpecList {
+    /// Not given: the default.
+    Default,
+    /// `"*"`.
+    Any,
+    /// A literal list.
+    List(&'static [&'static str]),
+}
+
+impl Spec {
+    fn builder(&self) -> CorsBuilder {
+        let mut builder = Cors::builder();
+        builder = match self.origins {
+            SpecOrigins::Any => builder.any_origin(),
+            SpecOrigins::List(list) => builder.origins(list.iter().copied()),
+            SpecOrigins::Env(var) => builder.origins_env(var),
+        };
+        if self.credentials {
+            builder = builder.credentials();
+        }
+        builder = match self.methods {
+            SpecList::Default => builder,
+            SpecList::Any => builder.any_method(),
+            SpecList::List(list) => builder.methods(list.iter().copied()),
+        };
+        builder = match self.headers {
+            SpecList::Default => builder,
+            SpecList::Any => builder.any_header(),
+            SpecList::List(list) => builder.headers(list.iter().copied()),
+        };
+        builder = match self.expose_headers {
+            SpecList::Default => builder,
+            SpecList::Any => builder.expose_any_header(),
+            SpecList::List(list) => builder.expose_headers(list.iter().copied()),
+        };
+        match self.max_age {
+            Some(seconds) => builder.max_age(seconds),
+            None => builder,
+        }
+    }
+
+    fn build(&self) -> Result<Cors, ConfigError> {
+        self.builder().build_with(env_list)
+    }
+}
+
+/// The policy of one annotated handler, built on first use.
+#[derive(Debug)]
+pub struct StaticPolicy {
+    spec: Spec,
+    cors: OnceLock<Cors>,
+}
+
+impl StaticPolicy {
+    /// Holds `spec` until the first request.
+    pub const fn new(spec: Spec) -> StaticPolicy {
+        StaticPolicy {
+            spec,
+            cors: OnceLock::new(),
+        }
+    }
+
+    /// The built policy. An invalid configuration (only possible with `origins_env`) is logged once
+    /// and the policy fails closed.
+    pub fn cors(&self) -> &Cors {
+        self.cors.get_or_init(|| match self.spec.build() {
+            Ok(cors) => cors,
+            Err(error) => {
+                tracing::error!(
+                    error = %error,
+                    "CORS policy failed closed: no origin will be allowed until the configuration is fixed"
+                );
+                Cors::closed(self.spec.credentials)
+            }
+        })
+    }
+}
+
+/// What `check_policy!` runs: builds the policy as the handler will and reports the error, if any.
+pub fn check(spec: &Spec) -> Result<(), ConfigError> {
+    spec.build().map(drop)
+}
+
+/// Reads an origin list from the environment once per process and variable: Lambda environments do
+/// not change while an execution environment is warm, and every handler naming the variable then sees
+/// the same list.
+fn env_list(var: &str) -> Result<OriginList, ConfigError> {
+    static LISTS: Mutex<Option<HashMap<String, Result<OriginList, ConfigError>>>> =
+        Mutex::new(None);
+    // A panic while holding this lock cannot leave the map half-written (insert is the only write),
+    // so a poisoned lock is still safe to use.
+    let mut lists = LISTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    lists
+        .get_or_insert_with(HashMap::new)
+        .entry(var.to_owned())
+        .or_insert_with(|| crate::builder::read_env(var))
+        .clone()
+}
+
+/// The request a `#[cors]` handler takes first.
+#[diagnostic::on_unimplemented(
+    message = "the first parameter of a `#[cors]` handler must be the request, found `{Self}`",
+    label = "expected `lambda_http::Request` or `http::Request<B>`",
+    note = "`#[cors]` reads the request's method and headers before the handler runs; put the request first"
+)]
+pub trait HandlerRequest {
+    /// Runs the policy's decision on this request.
+    fn decide<'p>(&self, policy: &'p StaticPolicy) -> Decision<'p>;
+}
+
+impl<B> HandlerRequest for Request<B> {
+    fn decide<'p>(&self, policy: &'p StaticPolicy) -> Decision<'p> {
+        policy.cors().check(self)
+    }
+}
+
+/// What a `#[cors]` handler returns.
+#[diagnostic::on_unimplemented(
+    message = "`#[cors]` cannot add CORS headers to `{Self}`",
+    label = "unsupported return type for a `#[cors]` handler",
+    note = "return `Result<impl IntoResponse, E>`, `Result<Response<B>, E>` or `Response<B>` (with `B: Default`)"
+)]
+pub trait HandlerOutput: Sized {
+    /// The answer to a preflight, in this type.
+    fn preflight(preflight: Preflight) -> Self;
+    /// The handler's output with the CORS headers added.
+    fn with_cors(self, actual: &Actual<'_>) -> Self;
+}
+
+impl<B: Default> HandlerOutput for Response<B> {
+    fn preflight(preflight: Preflight) -> Self {
+        preflight.into_response()
+    }
+
+    fn with_cors(mut self, actual: &Actual<'_>) -> Self {
+        actual.apply(&mut self);
+        self
+    }
+}
+
+impl<B: Default, E> HandlerOutput for Result<Response<B>, E> {
+    fn preflight(preflight: Preflight) -> Self {
+        Ok(preflight.into_response())
+    }
+
+    fn with_cors(self, actual: &Actual<'_>) -> Self {
+        self.map(|response| response.with_cors(actual))
+    }
+}
+
+/// Converts a handler's `Ok(impl IntoResponse)` into a `Response<Body>` and adds the CORS headers.
+pub async fn into_response<T: IntoResponse, E>(
+    output: Result<T, E>,
+    actual: Actual<'_>,
+) -> Result<Response<Body>, E> {
+    match output {
+        Ok(value) => Ok(value.into_response().await.with_cors(&actual)),
+        Err(error) => Err(error),
+    }
+}
