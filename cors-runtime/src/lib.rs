@@ -63,6 +63,8 @@ mod vary;
 pub mod __private;
 
 pub use builder::CorsBuilder;
+/// The details a [`ConfigError`] carries, from the rules shared with the macro.
+pub use cors_grammar::{EntryError, EnvNameError, ListError, TokenError};
 pub use error::ConfigError;
 pub use policy::{Actual, Cors, Decision, Preflight};
 

@@ -206,3 +206,119 @@ pub async fn into_response<T: IntoResponse, E>(
         Err(error) => Err(error),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::{self, Write as _};
+    use std::process::Command;
+    use std::sync::{Arc, Mutex};
+
+    use tracing::field::{Field, Visit};
+    use tracing::{Event, Level, Metadata, Subscriber, span};
+
+    use super::*;
+
+    /// Records every event as `(level, "field=value ...")`.
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<(Level, String)>>>);
+
+    struct Fields(String);
+
+    impl Visit for Fields {
+        fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+            let _ = write!(self.0, "{}={:?} ", field.name(), value);
+        }
+    }
+
+    impl Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
+            span::Id::from_u64(1)
+        }
+        fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
+        fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut fields = Fields(String::new());
+            event.record(&mut fields);
+            self.0
+                .lock()
+                .unwrap()
+                .push((*event.metadata().level(), fields.0));
+        }
+        fn enter(&self, _: &span::Id) {}
+        fn exit(&self, _: &span::Id) {}
+    }
+
+    const CHILD: &str = "CORS_RUNTIME_TEST_CHILD";
+
+    /// Runs `test` again in a child process with `var=value` set (the workspace forbids the `unsafe`
+    /// `std::env::set_var`); `true` in the parent once the child passed, `false` in the child.
+    fn in_child(test: &str, var: &str, value: &str) -> bool {
+        if std::env::var_os(CHILD).is_some_and(|t| t == test) {
+            return false;
+        }
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args([test, "--exact", "--test-threads=1"])
+            .env(CHILD, test)
+            .env(var, value)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        assert!(stdout.contains(&format!("test {test} ... ok")), "{stdout}");
+        true
+    }
+
+    fn env_spec(var: &'static str) -> Spec {
+        Spec {
+            origins: SpecOrigins::Env(var),
+            credentials: true,
+            methods: SpecList::Default,
+            headers: SpecList::Default,
+            expose_headers: SpecList::Default,
+            max_age: None,
+        }
+    }
+
+    #[test]
+    fn invalid_env_list_is_logged_once_naming_variable_entry_and_reason() {
+        const VAR: &str = "CORS_RUNTIME_TEST_INVALID_LIST";
+        if in_child(
+            "__private::tests::invalid_env_list_is_logged_once_naming_variable_entry_and_reason",
+            VAR,
+            "https://ok.example https://bad.example/app",
+        ) {
+            return;
+        }
+        let policy = StaticPolicy::new(env_spec(VAR));
+        let capture = Capture::default();
+        tracing::subscriber::with_default(capture.clone(), || {
+            assert!(check(&policy.spec).is_err());
+            assert!(policy.cors().is_closed());
+            assert!(policy.cors().is_closed());
+        });
+        let events = capture.0.lock().unwrap();
+        assert_eq!(events.len(), 1, "logged once: {events:?}");
+        let (level, fields) = &events[0];
+        assert_eq!(*level, Level::ERROR);
+        for part in [VAR, "https://bad.example/app", "path", "failed closed"] {
+            assert!(fields.contains(part), "{part:?} in {fields}");
+        }
+    }
+
+    #[test]
+    fn unset_env_var_is_logged_naming_it() {
+        const VAR: &str = "CORS_RUNTIME_TEST_NEVER_SET";
+        let policy = StaticPolicy::new(env_spec(VAR));
+        let capture = Capture::default();
+        tracing::subscriber::with_default(capture.clone(), || {
+            assert!(policy.cors().is_closed());
+        });
+        let events = capture.0.lock().unwrap();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(events[0].1.contains(VAR), "{events:?}");
+        assert!(events[0].1.contains("not set"), "{events:?}");
+    }
+}

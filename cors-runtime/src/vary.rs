@@ -6,7 +6,8 @@ use http::{HeaderMap, HeaderValue, header::VARY};
 ///
 /// The result is always a single `Vary` line: API Gateway HTTP APIs and Function URLs keep only the
 /// first value of a repeated response header, so a second line would be lost. `Vary: *` is left alone,
-/// since it already says the response varies on everything.
+/// since it already says the response varies on everything (several lines, one holding `*`, become a
+/// single `*` line, for the same reason).
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &[&str], prebuilt: &HeaderValue) {
     let mut existing = headers.get_all(VARY).iter();
     let (Some(first), None) = (existing.next(), existing.next()) else {
@@ -28,6 +29,10 @@ fn merge_slow(headers: &mut HeaderMap, ours: &[&str]) {
     for value in headers.get_all(VARY) {
         for token in value.as_bytes().split(|&b| b == b',').map(trim) {
             if token == b"*" {
+                // `*` anywhere means the response varies on everything, which covers ours. Only reached
+                // with several lines (one line with `*` returns early in `merge`): make it one `*` line,
+                // since HTTP APIs and Function URLs would send only the first line and lose the `*`.
+                headers.insert(VARY, HeaderValue::from_static("*"));
                 return;
             }
             if !token.is_empty() && !tokens.iter().any(|t| t.eq_ignore_ascii_case(token)) {
@@ -131,6 +136,14 @@ mod tests {
     #[test]
     fn leaves_star_alone() {
         assert_eq!(merged(&["*"]), ["*"]);
-        assert_eq!(merged(&["Accept", "*"]), ["Accept", "*"]);
+        assert_eq!(merged(&["Accept, *"]), ["Accept, *"]);
+    }
+
+    #[test]
+    fn star_on_one_of_several_lines_becomes_one_star_line() {
+        // A second line would be dropped by HTTP APIs and Function URLs, leaving only `Accept`.
+        assert_eq!(merged(&["Accept", "*"]), ["*"]);
+        assert_eq!(merged(&["*", "Accept"]), ["*"]);
+        assert_eq!(merged(&["Accept", "Origin, *"]), ["*"]);
     }
 }
