@@ -48,8 +48,8 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| {
         let Some(key) = meta.path.get_ident().map(ToString::to_string) else {
-            errors.push(syn::Error::new(
-                meta.path.span(),
+            errors.push(syn::Error::new_spanned(
+                &meta.path,
                 unknown_key_message(&path_text(&meta)),
             ));
             return skip_value(&meta);
@@ -74,8 +74,8 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                         }) => {
                             set(&mut args.origins_env, span, lit, "origins_env", errors);
                         }
-                        other => errors.push(syn::Error::new(
-                            other.span(),
+                        other => errors.push(syn::Error::new_spanned(
+                            other,
                             "`origins_env` takes the name of an environment variable as a string: \
                              write `origins_env = \"ALLOWED_ORIGINS\"`",
                         )),
@@ -183,8 +183,8 @@ fn list_value(expr: Expr, key: &str, errors: &mut Errors) -> Option<Value> {
                     Expr::Lit(ExprLit {
                         lit: Lit::Str(lit), ..
                     }) => items.push(lit),
-                    other => errors.push(syn::Error::new(
-                        other.span(),
+                    other => errors.push(syn::Error::new_spanned(
+                        other,
                         format!(
                             "`{key}` list items are string literals, e.g. `{}`",
                             list_example(key)
@@ -198,8 +198,8 @@ fn list_value(expr: Expr, key: &str, errors: &mut Errors) -> Option<Value> {
             })
         }
         other => {
-            errors.push(syn::Error::new(
-                other.span(),
+            errors.push(syn::Error::new_spanned(
+                other,
                 format!(
                     "`{key}` takes `\"*\"` or a list of strings, e.g. `{key} = [{}]`",
                     list_example(key)
@@ -235,7 +235,8 @@ fn max_age_value(expr: Expr, errors: &mut Errors) -> Option<LitInt> {
         }) => "`max_age` takes an integer, not a string: write `max_age = 600`",
         _ => "`max_age` takes an integer literal of seconds from 0 to 86400, e.g. `max_age = 600`",
     };
-    errors.push(syn::Error::new(expr.span(), message));
+    // `new_spanned` covers every token (`-1`, not just `-`).
+    errors.push(syn::Error::new_spanned(expr, message));
     None
 }
 

@@ -25,11 +25,29 @@ pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
     match (handler, errors.into_compile_errors()) {
         (Some(handler), None) => wrap(item, &handler, &policy),
         // Emit the function unchanged beside the errors, so the rest of the crate still type-checks and
-        // IDEs keep working (as tokio-macros does).
+        // IDEs keep working (as tokio-macros does); and its `check_policy!` function (never run: the
+        // crate does not compile), so `check_policy!(handler)` adds no "cannot find function" error.
         (_, compile_errors) => {
             let mut tokens = input;
+            let ok = quote!(::cors_runtime::__private::core::result::Result::Ok(()));
+            tokens.extend(check_fn(&item.vis, &item.sig.ident, &ok));
             tokens.extend(compile_errors);
             tokens
+        }
+    }
+}
+
+/// The function `check_policy!(handler)` calls, named after the handler.
+fn check_fn(vis: &syn::Visibility, handler: &Ident, body: &TokenStream) -> TokenStream {
+    let private = quote!(::cors_runtime::__private);
+    let name = check_fn_name(handler);
+    quote! {
+        /// Builds the policy of the `#[cors]` handler of the same name, for `check_policy!`.
+        #[doc(hidden)]
+        // Named after the handler so `check_policy!(handler)` finds it; unused unless that is called.
+        #[allow(non_snake_case, dead_code)]
+        #vis fn #name() -> #private::core::result::Result<(), ::cors_runtime::ConfigError> {
+            #body
         }
     }
 }
@@ -72,7 +90,7 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
     } = item;
     let private = quote!(::cors_runtime::__private);
     let spec = spec(policy);
-    let check_fn = check_fn_name(&sig.ident);
+    let check_fn = check_fn(&vis, &sig.ident, &quote!(#private::check(&#spec)));
 
     // Locals the user's body cannot see or clash with.
     let request = Ident::new("__cors_request", Span::mixed_site());
@@ -106,25 +124,51 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
         sig.output = syn::parse_quote!(-> #new_output);
     }
 
-    let decide = quote_spanned! {request_ty.span()=>
-        #private::HandlerRequest::decide(&#request, &#policy_static)
-    };
-    let finish = if let Some(bounds) = ok_bounds {
-        // The `Ok` value still has to satisfy the bounds the signature declared (and the user's
-        // `IntoResponse` import stays used).
-        let declared_bounds = Ident::new("__cors_declared_bounds", Span::mixed_site());
+    // The trait is named through the parameter's type, so a handler whose first parameter is not the
+    // request gets the `HandlerRequest` error on that type (`&Db`), not on the attribute. A type with
+    // `impl Trait` in it cannot be written in an expression: there the call is spanned on the type's
+    // first token instead.
+    let decide = if item::find_impl_trait(request_ty).is_none() {
         quote! {
-            #[inline(always)]
-            fn #declared_bounds<__CorsOk: #bounds>(value: __CorsOk) -> __CorsOk {
-                value
-            }
-            #private::into_response(#output.map(#declared_bounds), #actual).await
+            <#request_ty as #private::HandlerRequest>::decide(&#request, &#policy_static)
         }
     } else {
-        quote_spanned!(declared.span()=> #private::HandlerOutput::with_cors(#output, &#actual))
+        let located = Ident::new(
+            "__cors_request",
+            Span::mixed_site().located_at(request_ty.span()),
+        );
+        quote_spanned! {request_ty.span()=>
+            #private::HandlerRequest::decide(&#located, &#policy_static)
+        }
     };
-    let answer_preflight = quote_spanned! {declared.span()=>
-        #private::HandlerOutput::preflight(#preflight)
+    let finish = if let Some((bounds, into_response_span)) = ok_bounds {
+        // The `Ok` value still has to satisfy the bounds the signature declared (and the user's
+        // `IntoResponse` import stays used). The check is located on the signature's `IntoResponse`,
+        // so a value that does not implement it is reported there, once, as without the macro. It
+        // returns `impl Bounds`, so `into_response` does not report the same value again.
+        let declared_bounds = Ident::new("__cors_declared_bounds", Span::mixed_site());
+        let located =
+            |name: &str| Ident::new(name, Span::mixed_site().located_at(*into_response_span));
+        let (check, located_output) = (located("__cors_declared_bounds"), located("__cors_output"));
+        let convert = quote_spanned! {*into_response_span=>
+            ::cors_runtime::__private::into_response(#located_output.map(#check), #actual).await
+        };
+        quote! {
+            #[inline(always)]
+            fn #declared_bounds<__CorsOk: #bounds>(value: __CorsOk) -> impl #bounds {
+                value
+            }
+            #convert
+        }
+    } else {
+        // Named through the declared type, so an unsupported return type is reported on it.
+        quote!(<#declared as #private::HandlerOutput>::with_cors(#output, &#actual))
+    };
+    let answer_preflight = if *into_response {
+        // The rewritten return type, `Result<Response<Body>, E>`.
+        quote!(#private::HandlerOutput::preflight(#preflight))
+    } else {
+        quote!(<#declared as #private::HandlerOutput>::preflight(#preflight))
     };
 
     quote! {
@@ -159,13 +203,7 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
             #finish
         }
 
-        /// Builds the policy of the `#[cors]` handler of the same name, for `check_policy!`.
-        #[doc(hidden)]
-        // Named after the handler so `check_policy!(handler)` finds it; unused unless that is called.
-        #[allow(non_snake_case, dead_code)]
-        #vis fn #check_fn() -> #private::core::result::Result<(), ::cors_runtime::ConfigError> {
-            #private::check(&#spec)
-        }
+        #check_fn
     }
 }
 

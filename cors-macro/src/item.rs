@@ -24,12 +24,7 @@ impl Parse for ItemFn {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
-        let is_fn = input.peek(syn::Token![async])
-            || input.peek(syn::Token![fn])
-            || input.peek(syn::Token![const])
-            || input.peek(syn::Token![unsafe])
-            || input.peek(syn::Token![extern]);
-        if !is_fn {
+        if !starts_fn(input) {
             let span = input
                 .cursor()
                 .token_tree()
@@ -61,6 +56,17 @@ impl Parse for ItemFn {
     }
 }
 
+/// Whether `input` is at a function signature: `fn`, after any of `const`, `async`, `unsafe` and
+/// `extern "abi"` (so `const X: u8 = 0;` or `unsafe impl` is "not a function", not "expected `fn`").
+fn starts_fn(input: ParseStream<'_>) -> bool {
+    let fork = input.fork();
+    let _ = fork.parse::<Option<syn::Token![const]>>();
+    let _ = fork.parse::<Option<syn::Token![async]>>();
+    let _ = fork.parse::<Option<syn::Token![unsafe]>>();
+    let _ = fork.parse::<Option<syn::Abi>>();
+    fork.peek(syn::Token![fn])
+}
+
 /// The parts of the signature the expansion rewrites.
 pub(crate) struct Handler {
     /// The first parameter's pattern and type.
@@ -71,8 +77,9 @@ pub(crate) struct Handler {
     /// Whether the return type is `Result<impl IntoResponse, E>`; the `impl IntoResponse` then becomes
     /// `Response<Body>`, since the headers can only be added to a concrete response.
     pub(crate) into_response: bool,
-    /// The bounds of that `impl Trait`, checked on the body's `Ok` value as declared.
-    pub(crate) ok_bounds: Option<TokenStream>,
+    /// The bounds of that `impl Trait`, checked on the body's `Ok` value as declared, and the span of
+    /// its `IntoResponse` (where an `Ok` value that does not implement it is reported).
+    pub(crate) ok_bounds: Option<(TokenStream, Span)>,
 }
 
 /// Checks that `item` is a handler `#[cors]` can wrap.
@@ -94,9 +101,10 @@ pub(crate) fn handler(item: &ItemFn, errors: &mut Errors) -> Option<Handler> {
             None
         }
         Some(FnArg::Receiver(receiver)) => {
-            errors.push(syn::Error::new(
-                receiver.span(),
-                "a `#[cors]` handler takes the request as its first parameter, not `self`",
+            errors.push(syn::Error::new_spanned(
+                receiver,
+                "a `#[cors]` handler takes the request as its first parameter, not `self`: \
+                 make it a free function, e.g. `async fn handler(event: Request)`",
             ));
             None
         }
@@ -126,18 +134,25 @@ pub(crate) fn handler(item: &ItemFn, errors: &mut Errors) -> Option<Handler> {
 
 /// The bounds of `impl IntoResponse` when `ty` is `Result<impl IntoResponse, E>`; an `impl Trait`
 /// anywhere else is an error.
-fn return_kind(ty: &Type, errors: &mut Errors) -> Option<TokenStream> {
+fn return_kind(ty: &Type, errors: &mut Errors) -> Option<(TokenStream, Span)> {
     if let Some(Type::ImplTrait(impl_trait)) = result_ok_type(ty) {
-        let is_into_response = impl_trait.bounds.iter().any(|bound| match bound {
+        let into_response = impl_trait.bounds.iter().find_map(|bound| match bound {
             TypeParamBound::Trait(t) => t
                 .path
                 .segments
                 .last()
-                .is_some_and(|s| s.ident == "IntoResponse"),
-            _ => false,
+                .filter(|s| s.ident == "IntoResponse")
+                .map(|s| s.ident.span()),
+            _ => None,
         });
-        if is_into_response {
-            return Some(impl_trait.bounds.to_token_stream());
+        if let Some(span) = into_response {
+            // Trait bounds only: they are repeated on a type parameter of a nested function, which
+            // cannot name the handler's lifetimes (`+ 'a`) and where `use<..>` is not allowed.
+            let bounds = impl_trait
+                .bounds
+                .iter()
+                .filter(|bound| matches!(bound, TypeParamBound::Trait(_)));
+            return Some((quote::quote!(#(#bounds)+*), span));
         }
     }
     if let Some(impl_span) = find_impl_trait(ty) {
@@ -170,7 +185,8 @@ fn result_ok_type(ty: &Type) -> Option<&Type> {
     }
 }
 
-fn find_impl_trait(ty: &Type) -> Option<Span> {
+/// The span of the first `impl Trait` in `ty`, if any.
+pub(crate) fn find_impl_trait(ty: &Type) -> Option<Span> {
     let mut found = None;
     visit_types(ty, &mut |t| {
         if found.is_none() && matches!(t, Type::ImplTrait(_)) {

@@ -2,7 +2,7 @@
 //! runs on the environment list).
 
 use cors_grammar::{
-    Entry, EntryError, TokenError, check_env_name, check_header_name, check_method,
+    Entry, EntryError, EnvNameError, TokenError, check_env_name, check_header_name, check_method,
 };
 use syn::LitStr;
 
@@ -49,7 +49,7 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
             if let Err(error) = check_env_name(&name.value()) {
                 errors.push(syn::Error::new(
                     name.span(),
-                    format!("`origins_env`: {error}"),
+                    env_name_message(&name.value(), &error),
                 ));
             }
             Origins::Env(name.value())
@@ -174,14 +174,58 @@ fn origin_entries(items: &[LitStr], errors: &mut Errors) -> Vec<String> {
 }
 
 fn origin_message(text: &str, error: &EntryError) -> String {
-    let text = text.escape_debug();
-    match (error, error.help()) {
-        (EntryError::NotCanonical { .. }, Some(help)) => {
-            format!("origin `{text}` is {error}; {help}")
-        }
-        (_, Some(help)) => format!("invalid origin `{text}`: {error}; {help}"),
-        (_, None) => format!("invalid origin `{text}`: {error}"),
+    let shown = text.escape_debug();
+    if let (EntryError::NotCanonical { .. }, Some(help)) = (error, error.help()) {
+        return format!("origin `{shown}` is {error}; {help}");
     }
+    let help = origin_fix(text, error)
+        .map(|fix| format!("write `{fix}`"))
+        .or_else(|| error.help());
+    match help {
+        Some(help) => format!("invalid origin `{shown}`: {error}; {help}"),
+        None => format!("invalid origin `{shown}`: {error}"),
+    }
+}
+
+/// The origin a URL-shaped entry most likely meant: `https://user@app.example.com/path?q#f` without
+/// its userinfo, path, query and fragment, when what remains is a valid origin.
+fn origin_fix(text: &str, error: &EntryError) -> Option<String> {
+    if !matches!(
+        error,
+        EntryError::UserInfo | EntryError::Path | EntryError::Query | EntryError::Fragment
+    ) {
+        return None;
+    }
+    let (scheme, rest) = text.split_once("://")?;
+    let authority = &rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())];
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    Entry::canonicalize(&format!("{scheme}://{host}"))
+        .ok()
+        .map(|entry| entry.to_string())
+}
+
+fn env_name_message(name: &str, error: &EnvNameError) -> String {
+    if *error == EnvNameError::Empty {
+        return "`origins_env` needs the name of an environment variable: \
+                write `origins_env = \"ALLOWED_ORIGINS\"`"
+            .to_owned();
+    }
+    // `ALLOWED-ORIGINS` or `ALLOWED.ORIGINS` most likely meant `ALLOWED_ORIGINS`.
+    let fix: String = name
+        .chars()
+        .map(|c| if matches!(c, '-' | '.' | ' ') { '_' } else { c })
+        .collect();
+    let help = if check_env_name(&fix).is_ok() {
+        format!("write `origins_env = \"{fix}\"`")
+    } else {
+        "e.g. `origins_env = \"ALLOWED_ORIGINS\"`".to_owned()
+    };
+    format!(
+        "`origins_env = \"{}\"`: {error}; {help}",
+        name.escape_debug()
+    )
 }
 
 fn list_setting(
@@ -240,10 +284,18 @@ fn list_setting(
                         } else {
                             "header name"
                         };
+                        let fix = match &error {
+                            TokenError::LowercaseMethod(upper) => format!("; write `\"{upper}\"`"),
+                            // `"GET, POST"`, copied from a header value: one name per item.
+                            TokenError::NotAToken => split_fix(&text, &check)
+                                .map(|items| format!("; write one name per item: `{items}`"))
+                                .unwrap_or_default(),
+                            _ => String::new(),
+                        };
                         errors.push(syn::Error::new(
                             lit.span(),
                             format!(
-                                "invalid {what} `{}` in `{key}`: {error}",
+                                "invalid {what} `{}` in `{key}`: {error}{fix}",
                                 text.escape_debug()
                             ),
                         ));
@@ -253,4 +305,18 @@ fn list_setting(
             List::Items(names)
         }
     }
+}
+
+/// `"GET", "POST"` for `"GET, POST"`, when every comma-separated part is a valid name.
+fn split_fix(text: &str, check: impl Fn(&str) -> Result<String, TokenError>) -> Option<String> {
+    let parts: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect();
+    if parts.len() < 2 || parts.iter().any(|part| check(part).is_err()) {
+        return None;
+    }
+    let quoted: Vec<String> = parts.iter().map(|part| format!("\"{part}\"")).collect();
+    Some(quoted.join(", "))
 }

@@ -42,7 +42,11 @@ async fn handler(event: Request) -> Result<Response<Body>, Error> {
                 .headers()
                 .get("x-forwarded-proto")
                 .is_some_and(|proto| proto == "https");
-            let attributes = if secure { "SameSite=None; Secure" } else { "SameSite=Lax" };
+            let attributes = if secure {
+                "SameSite=None; Secure"
+            } else {
+                "SameSite=Lax"
+            };
             let mut response = json_response(StatusCode::OK, json!({ "session": id }))?;
             response.headers_mut().insert(
                 header::SET_COOKIE,
@@ -52,10 +56,16 @@ async fn handler(event: Request) -> Result<Response<Body>, Error> {
         }
         (&Method::GET | &Method::POST, "/me") => match session {
             Some(id) => json_response(StatusCode::OK, json!({ "session": id })),
-            None => json_response(StatusCode::UNAUTHORIZED, json!({ "error": "no session cookie" })),
+            None => json_response(
+                StatusCode::UNAUTHORIZED,
+                json!({ "error": "no session cookie" }),
+            ),
         },
         (&Method::GET, "/stats") => {
-            let runs = RUNS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+            let runs = RUNS
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone();
             json_response(StatusCode::OK, json!({ "runs": runs }))
         }
         _ => json_response(StatusCode::NOT_FOUND, json!({ "error": "not found" })),

@@ -1,0 +1,12 @@
+// A bare `credentials` keeps the default `origins = "*"`, which browsers reject with credentials.
+use cors_runtime::cors;
+use lambda_http::{Body, Error, Request, Response, service_fn};
+
+#[cors(credentials)]
+async fn handler(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+fn main() {
+    let _ = service_fn(handler);
+}

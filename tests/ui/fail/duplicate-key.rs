@@ -1,0 +1,16 @@
+use cors_runtime::cors;
+use lambda_http::{Body, Error, Request, Response, service_fn};
+
+#[cors(
+    origins = ["https://app.example.com"],
+    max_age = 600,
+    origins = ["https://admin.example.com"],
+    max_age = 60,
+)]
+async fn handler(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+fn main() {
+    let _ = service_fn(handler);
+}

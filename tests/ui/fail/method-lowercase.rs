@@ -1,0 +1,12 @@
+// Method names are case-sensitive, and browsers always send these in uppercase.
+use cors_runtime::cors;
+use lambda_http::{Body, Error, Request, Response, service_fn};
+
+#[cors(methods = ["get", "Post", "PATCH"])]
+async fn handler(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+fn main() {
+    let _ = service_fn(handler);
+}

@@ -1,0 +1,12 @@
+// `*` is only the whole leftmost label right after the scheme: `https://*.example.com`.
+use cors_runtime::cors;
+use lambda_http::{Body, Error, Request, Response, service_fn};
+
+#[cors(origins = ["https://*example.com", "*.example.com", "https://a.*.com"])]
+async fn handler(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+fn main() {
+    let _ = service_fn(handler);
+}

@@ -1,0 +1,15 @@
+use cors_runtime::cors;
+use lambda_http::{Body, Error, Request, Response, service_fn};
+
+#[cors(origins = [
+    "https://app.example.com/app",
+    "https://app.example.com?x=1",
+    "https://app.example.com/#top",
+])]
+async fn handler(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+fn main() {
+    let _ = service_fn(handler);
+}

@@ -1,0 +1,11 @@
+use cors_runtime::cors;
+use lambda_http::{Body, Error, Request, Response, service_fn};
+
+#[cors(origins = ["app.example.com", "localhost:3000"])]
+async fn handler(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+fn main() {
+    let _ = service_fn(handler);
+}

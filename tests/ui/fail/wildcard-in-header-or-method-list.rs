@@ -1,0 +1,12 @@
+// `"*"` is written as the whole value (`headers = "*"`), never as one item of a list.
+use cors_runtime::cors;
+use lambda_http::{Body, Error, Request, Response, service_fn};
+
+#[cors(headers = ["content-type", "*"], methods = ["*"], expose_headers = ["*"])]
+async fn handler(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+fn main() {
+    let _ = service_fn(handler);
+}
