@@ -279,11 +279,13 @@ fn unknown_key_message(key: &str) -> String {
     }
 }
 
-/// The accepted key nearest to a misspelt one, if it is near enough to be a typo.
+/// The accepted key nearest to a misspelt or shortened one (`origin`, `expose`), if it is near enough.
 fn closest(key: &str) -> Option<&'static str> {
     KEYS.iter()
         .map(|candidate| (edit_distance(key, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= candidate.len().max(3) / 3)
+        .filter(|(distance, candidate)| {
+            *distance <= candidate.len().max(3) / 3 || (key.len() >= 4 && candidate.starts_with(key))
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }
@@ -312,7 +314,8 @@ mod tests {
         assert_eq!(closest("origin"), Some("origins"));
         assert_eq!(closest("credential"), Some("credentials"));
         assert_eq!(closest("maxage"), Some("max_age"));
-        assert_eq!(closest("expose"), None);
+        assert_eq!(closest("expose"), Some("expose_headers"));
+        assert_eq!(closest("max"), None);
         assert_eq!(closest("allow"), None);
     }
 }

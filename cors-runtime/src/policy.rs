@@ -18,15 +18,12 @@ const MAX_REQUEST_HEADERS_LEN: usize = 4096;
 const MAX_REQUEST_HEADERS_ITEMS: usize = 64;
 
 const VARY_ACTUAL: &[&str] = &["Origin"];
-const VARY_PREFLIGHT: &[&str] = &[
-    "Origin",
-    "Access-Control-Request-Method",
-    "Access-Control-Request-Headers",
-];
-const VARY_PREFLIGHT_ANY_ORIGIN: &[&str] = &[
-    "Access-Control-Request-Method",
-    "Access-Control-Request-Headers",
-];
+/// A preflight's answer depends on its method and headers, and (unless any origin is allowed) on its
+/// origin.
+const VARY_PREFLIGHT: &str =
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+const VARY_PREFLIGHT_ANY_ORIGIN: &str =
+    "Access-Control-Request-Method, Access-Control-Request-Headers";
 
 /// A checked CORS policy, ready to answer requests.
 ///
@@ -57,7 +54,6 @@ pub struct Cors {
     headers: AllowHeaders,
     expose_headers: Option<HeaderValue>,
     max_age: Option<HeaderValue>,
-    vary_preflight: HeaderValue,
 }
 
 #[derive(Clone, Debug)]
@@ -139,10 +135,6 @@ impl Cors {
         expose_headers: Option<HeaderValue>,
         max_age: Option<HeaderValue>,
     ) -> Cors {
-        let preflight = match origins {
-            Origins::Any => VARY_PREFLIGHT_ANY_ORIGIN,
-            Origins::List(_) | Origins::Closed => VARY_PREFLIGHT,
-        };
         Cors {
             origins,
             credentials,
@@ -150,8 +142,6 @@ impl Cors {
             headers,
             expose_headers,
             max_age,
-            vary_preflight: crate::builder::joined(preflight)
-                .unwrap_or_else(|| HeaderValue::from_static("Origin")),
         }
     }
 
@@ -248,7 +238,11 @@ impl Cors {
 
     fn preflight(&self, request: &HeaderMap) -> Preflight {
         let mut headers = HeaderMap::new();
-        headers.insert(VARY, self.vary_preflight.clone());
+        let vary = match self.origins {
+            Origins::Any => VARY_PREFLIGHT_ANY_ORIGIN,
+            Origins::List(_) | Origins::Closed => VARY_PREFLIGHT,
+        };
+        headers.insert(VARY, HeaderValue::from_static(vary));
         let Some(allow_origin) = self.allow_origin(request) else {
             return Preflight {
                 allowed: false,
