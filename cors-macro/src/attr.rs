@@ -284,7 +284,8 @@ fn closest(key: &str) -> Option<&'static str> {
     KEYS.iter()
         .map(|candidate| (edit_distance(key, candidate), *candidate))
         .filter(|(distance, candidate)| {
-            *distance <= candidate.len().max(3) / 3 || (key.len() >= 4 && candidate.starts_with(key))
+            *distance <= candidate.len().max(3) / 3
+                || (key.len() >= 4 && candidate.starts_with(key))
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
