@@ -1,19 +1,16 @@
 //! An allowlist with a subdomain pattern, custom request headers and exposed response headers.
 //!
-//! Any `https://*.example.org` subdomain (and the local demo origins) may call it with an `x-api-key`
+//! The list comes from `PATTERN_ORIGINS`, e.g. `https://*.example.org http://localhost:8000`: any
+//! subdomain of `example.org` over https (and the local demo page) may call it with an `x-api-key`
 //! header, and its script may read the `x-request-id` response header.
 
-use cors_runtime::cors;
+use cors_runtime::{check_policy, cors};
 use lambda_http::http::StatusCode;
 use lambda_http::{Error, IntoResponse, Request, run, service_fn};
 use serde_json::json;
 
 #[cors(
-    origins = [
-        "https://*.example.org",
-        "http://localhost:8000",
-        "http://127.0.0.1:8000",
-    ],
+    origins_env = "PATTERN_ORIGINS",
     methods = ["GET", "PUT"],
     headers = ["content-type", "x-api-key"],
     expose_headers = ["x-request-id"],
@@ -38,5 +35,6 @@ async fn handler(event: Request) -> Result<impl IntoResponse, Error> {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
+    check_policy!(handler)?;
     run(service_fn(handler)).await
 }
