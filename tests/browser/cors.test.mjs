@@ -108,6 +108,7 @@ before(async () => {
   const deadline = Date.now() + 180_000;
   for (const fn of ["public/", "patterns/", "credentials/stats"]) await waitFor(api(fn), deadline);
 
+  // `launch` (not a persistent context) gives Chromium a new, empty --user-data-dir every run.
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
