@@ -153,6 +153,14 @@ impl Entry {
         if !url.username().is_empty() || url.password().is_some() {
             return Err(EntryError::UserInfo);
         }
+        // WHATWG URLs allow a few more ASCII characters in a host (`*`, `,`, `!`, `~`...), some of them
+        // only after percent-decoding; in an allowlist they would be a wildcard or a separator in
+        // disguise, and no real frontend is served from such a host.
+        if let Some(Host::Domain(domain)) = url.host() {
+            if !domain.bytes().all(|b| is_host_byte(b) || b == b'.') {
+                return Err(EntryError::InvalidHost("invalid character in host"));
+            }
+        }
         if is_pattern {
             match url.host() {
                 Some(Host::Domain(base)) if !base.is_empty() => Ok(Entry::Pattern(Pattern {
@@ -237,15 +245,25 @@ fn is_port(text: &str, port: u16) -> bool {
 /// or more labels as a browser serialises them: lowercase letters, digits, `-` and `_`, no empty label.
 ///
 /// Anything else (uppercase, `:`, `/`, `@`, a trailing dot, non-ASCII) cannot come from a browser's
-/// serialisation of a host, so it is refused rather than guessed at.
+/// serialisation of a host, so it is refused rather than guessed at. So is an `xn--` label that is not
+/// valid punycode: a browser's URL parser rejects it, so only a forged `Origin` can carry it.
 pub fn is_subdomain_labels(labels: &str) -> bool {
     !labels.is_empty()
         && labels.split('.').all(|label| {
             !label.is_empty()
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+                && label.bytes().all(is_host_byte)
+                && (!label.starts_with("xn--") || is_valid_punycode(label))
         })
+}
+
+/// A byte of a canonical domain label: lowercase letters, digits, `-` and `_`.
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+}
+
+/// Whether an `xn--` label decodes and re-encodes to itself, as it must to come from a browser.
+fn is_valid_punycode(label: &str) -> bool {
+    idna::domain_to_ascii(label).is_ok_and(|ascii| ascii == label)
 }
 
 impl fmt::Display for Entry {
@@ -469,6 +487,22 @@ mod tests {
             ),
             ("https://", EntryError::InvalidHost("empty host")),
             ("https://exa mple.com", EntryError::InvalidCharacter),
+            (
+                "https://a%2Ab.example",
+                EntryError::InvalidHost("invalid character in host"),
+            ),
+            (
+                "https://a%2Cb.example",
+                EntryError::InvalidHost("invalid character in host"),
+            ),
+            (
+                "https://*.x%2a.example",
+                EntryError::InvalidHost("invalid character in host"),
+            ),
+            (
+                "https://a!b.example",
+                EntryError::InvalidHost("invalid character in host"),
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(
@@ -536,6 +570,8 @@ mod tests {
             "http://a.example.com",
             "https://a@b.example.com",
             "https://a:b.example.com",
+            "https://xn--a.example.com",
+            "https://xn--.example.com",
         ] {
             assert!(!p.matches(refused), "{refused}");
         }

@@ -1,0 +1,112 @@
+//! Arbitrary `Origin` bytes (one header line per `\n`-separated piece) through `Cors::check_parts` and
+//! `Actual::apply_to_headers` of a fixed allowlist of exact origins and patterns, with credentials.
+//!
+//! Invariants: at most one ACAO; ACAO exactly when the URL-parser oracle allows the origin, and then it
+//! is the request's `Origin`; the runtime's index agrees with cors-grammar's reference rule (up to the
+//! runtime's length cap); ACAC with
+//! ACAO only; `Vary: Origin` always; a preflight from the same origin is allowed exactly when the
+//! ordinary request is.
+
+#![no_main]
+
+use cors_fuzz::{MAX_ORIGIN_LEN, ORIGINS, access_control, all, assert_varies, url_allows};
+use cors_grammar::Entry;
+use cors_runtime::{Cors, Decision};
+use http::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_METHOD,
+    ORIGIN,
+};
+use http::{HeaderMap, HeaderValue, Method};
+use libfuzzer_sys::fuzz_target;
+use std::sync::LazyLock;
+
+static CORS: LazyLock<Cors> = LazyLock::new(|| {
+    Cors::builder()
+        .origins(ORIGINS.iter().copied())
+        .credentials()
+        .build()
+        .expect("a valid policy")
+});
+
+static ENTRIES: LazyLock<Vec<Entry>> = LazyLock::new(|| {
+    ORIGINS
+        .iter()
+        .map(|o| Entry::parse_canonical(o).expect("canonical"))
+        .collect()
+});
+
+fuzz_target!(|data: &[u8]| {
+    let lines: Vec<&[u8]> = if data.is_empty() {
+        Vec::new()
+    } else {
+        data.split(|&b| b == b'\n').take(4).collect()
+    };
+    let mut request = HeaderMap::new();
+    for line in &lines {
+        let Ok(value) = HeaderValue::from_bytes(line) else {
+            return;
+        };
+        request.append(ORIGIN, value);
+    }
+
+    let Decision::Actual(actual) = CORS.check_parts(&Method::GET, &request) else {
+        panic!("a GET is never a preflight");
+    };
+    let mut response = HeaderMap::new();
+    // A handler that set its own CORS headers: the policy's replace them.
+    response.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    actual.apply_to_headers(&mut response);
+
+    let expected = url_allows(&lines);
+    let acao = all(&response, &ACCESS_CONTROL_ALLOW_ORIGIN);
+    assert!(acao.len() <= 1, "two ACAO lines: {acao:?}");
+    let shown = |values: &[&[u8]]| {
+        values
+            .iter()
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        !acao.is_empty(),
+        expected,
+        "Origin {:?}: ACAO {:?}, the URL oracle says {expected}",
+        shown(&lines),
+        shown(&acao),
+    );
+    // The grammar's rule has no length cap; the runtime refuses values over `MAX_ORIGIN_LEN` first.
+    let reference = match lines.as_slice() {
+        [one] if one.len() <= MAX_ORIGIN_LEN => {
+            std::str::from_utf8(one).is_ok_and(|o| ENTRIES.iter().any(|e| e.matches(o)))
+        }
+        _ => false,
+    };
+    assert_eq!(
+        actual.is_allowed(),
+        reference,
+        "the index and the grammar's reference rule disagree on {:?}",
+        shown(&lines),
+    );
+    if expected {
+        assert_eq!(acao, [lines[0]]);
+        assert_eq!(all(&response, &ACCESS_CONTROL_ALLOW_CREDENTIALS), [b"true"]);
+    } else {
+        assert_eq!(access_control(&response), Vec::<&str>::new());
+    }
+    assert_varies(&response, &["origin"]);
+
+    if lines.is_empty() {
+        return;
+    }
+    request.insert(
+        ACCESS_CONTROL_REQUEST_METHOD,
+        HeaderValue::from_static("GET"),
+    );
+    let Decision::Preflight(preflight) = CORS.check_parts(&Method::OPTIONS, &request) else {
+        panic!("OPTIONS with Origin and ACRM is a preflight");
+    };
+    assert_eq!(
+        preflight.is_allowed(),
+        expected,
+        "preflight and request disagree"
+    );
+});
