@@ -17,6 +17,7 @@ pub(crate) const KEYS: &[&str] = &[
     "headers",
     "expose_headers",
     "max_age",
+    "catch_errors",
 ];
 
 /// The arguments as written, each with its spans; nothing is checked against the CORS rules yet.
@@ -29,6 +30,7 @@ pub(crate) struct Args {
     pub(crate) headers: Option<Keyed<Value>>,
     pub(crate) expose_headers: Option<Keyed<Value>>,
     pub(crate) max_age: Option<Keyed<LitInt>>,
+    pub(crate) catch_errors: Option<Keyed<()>>,
 }
 
 /// A value and the span of the key it was given to.
@@ -65,6 +67,17 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                     ));
                 }
                 set(&mut args.credentials, span, (), "credentials", errors);
+            }
+            "catch_errors" => {
+                if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+                    let value_span = skip_value_span(&meta)?;
+                    errors.push(syn::Error::new(
+                        value_span,
+                        "`catch_errors` takes no value: write `catch_errors` to answer a handler's `Err` \
+                         with a 500 that keeps the CORS headers, or leave it out",
+                    ));
+                }
+                set(&mut args.catch_errors, span, (), "catch_errors", errors);
             }
             "origins_env" => {
                 if let Some(expr) = value_expr(&meta, &key, errors)? {

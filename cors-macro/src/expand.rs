@@ -23,7 +23,12 @@ pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let handler = item::handler(&item, &mut errors);
     match (handler, errors.into_compile_errors()) {
-        (Some(handler), None) => wrap(item, &handler, &policy),
+        (Some(handler), None) => {
+            let name = item.sig.ident.to_string();
+            let expanded = wrap(item, &handler, &policy);
+            print_if_asked(&name, &expanded);
+            expanded
+        }
         // Emit the function unchanged beside the errors, so the rest of the crate still type-checks and
         // IDEs keep working (as tokio-macros does); and its `check_policy!` function (never run: the
         // crate does not compile), so `check_policy!(handler)` adds no "cannot find function" error.
@@ -49,6 +54,18 @@ fn check_fn(vis: &syn::Visibility, handler: &Ident, body: &TokenStream) -> Token
         #vis fn #name() -> #private::core::result::Result<(), ::cors_runtime::ConfigError> {
             #body
         }
+    }
+}
+
+/// Prints the expansion to the compiler's standard error when `CORS_MACRO_DEBUG` is `1` (every handler)
+/// or names this handler, like axum-macros' `AXUM_MACROS_DEBUG`. Cargo does not rebuild when only the
+/// variable changes: touch the file (or `cargo clean -p` the crate) to see it.
+fn print_if_asked(handler: &str, expanded: &TokenStream) {
+    let Some(wanted) = std::env::var_os("CORS_MACRO_DEBUG") else {
+        return;
+    };
+    if wanted == "1" || wanted == handler {
+        eprintln!("// `#[cors]` expansion of `{handler}`:\n{expanded}\n");
     }
 }
 
@@ -150,8 +167,16 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
         let located =
             |name: &str| Ident::new(name, Span::mixed_site().located_at(*into_response_span));
         let (check, located_output) = (located("__cors_declared_bounds"), located("__cors_output"));
+        let convert_fn = Ident::new(
+            if policy.catch_errors {
+                "into_response_catching_errors"
+            } else {
+                "into_response"
+            },
+            *into_response_span,
+        );
         let convert = quote_spanned! {*into_response_span=>
-            ::cors_runtime::__private::into_response(#located_output.map(#check), #actual).await
+            ::cors_runtime::__private::#convert_fn(#located_output.map(#check), #actual).await
         };
         quote! {
             #[inline(always)]
@@ -162,6 +187,11 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
         }
     } else {
         // Named through the declared type, so an unsupported return type is reported on it.
+        let output = if policy.catch_errors {
+            quote_spanned!(declared.span()=> <#declared as #private::CatchErrors>::catch_errors(#output))
+        } else {
+            quote!(#output)
+        };
         quote!(<#declared as #private::HandlerOutput>::with_cors(#output, &#actual))
     };
     let answer_preflight = if *into_response {

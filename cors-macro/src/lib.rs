@@ -57,6 +57,19 @@ use proc_macro::TokenStream;
 /// - `expose_headers = ["x-request-id"]` or `expose_headers = "*"`: response headers scripts may read
 ///   (default none).
 /// - `max_age = 600`: seconds a browser may cache the preflight answer, `0..=86400` (default: not sent).
+/// - `catch_errors`: a handler's `Err` becomes an empty `500` response that keeps the CORS headers, and
+///   the error is logged through `tracing` (never put in the body). Without it an `Err` reaches Lambda,
+///   the gateway answers `5xx` without CORS headers and the browser reports a misleading CORS error.
+///   It is opt-in because it changes what Lambda sees: the invocation then succeeds, so the function's
+///   `Errors` metric and alarms on it no longer count these failures (watch the gateway's 5xx metric or
+///   the logged errors instead). Needs `E: Display`.
+///
+/// # Debugging
+///
+/// - Set `CORS_MACRO_DEBUG=1` (or `=handler_name`) while compiling to print the expansion to the
+///   compiler's standard error; touch the file first, since Cargo does not rebuild for a variable alone.
+/// - With a `tracing` subscriber at `debug` level, every request that gets no CORS headers logs why:
+///   origin not allowed, malformed `Origin`, method or header refused, or the policy failed closed.
 ///
 /// # Handler shapes
 ///

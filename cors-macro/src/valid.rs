@@ -17,6 +17,7 @@ pub(crate) struct Policy {
     pub(crate) headers: List,
     pub(crate) expose_headers: List,
     pub(crate) max_age: Option<u64>,
+    pub(crate) catch_errors: bool,
 }
 
 pub(crate) enum Origins {
@@ -141,6 +142,7 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
         headers,
         expose_headers,
         max_age,
+        catch_errors: args.catch_errors.is_some(),
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use cors_grammar::{Entry, is_subdomain_labels};
+use foldhash::fast::RandomState;
 use http::HeaderValue;
 
 /// The longest `Origin` value looked at. A browser's serialisation is at most `https://`, a 253-byte
@@ -11,9 +12,12 @@ const MAX_ORIGIN_LEN: usize = 512;
 
 /// Canonical entries indexed so that matching costs the same for one entry or ten thousand: one hash
 /// lookup for exact origins, and one lookup per dot of the request's host for patterns.
+///
+/// The tables are built once and only read afterwards, so attacker-chosen lookups cannot degrade them;
+/// foldhash (seeded per process) hashes an origin several times faster than SipHash.
 #[derive(Clone, Debug)]
 pub(crate) struct Allowlist {
-    exact: HashMap<Box<str>, HeaderValue>,
+    exact: HashMap<Box<[u8]>, HeaderValue, RandomState>,
     patterns: Vec<PatternGroup>,
 }
 
@@ -22,19 +26,22 @@ pub(crate) struct Allowlist {
 struct PatternGroup {
     prefix: &'static str,
     port_suffix: Box<str>,
-    bases: HashSet<Box<str>>,
+    bases: HashSet<Box<str>, RandomState>,
 }
 
 impl Allowlist {
     pub(crate) fn new(entries: &[Entry]) -> Allowlist {
-        let mut exact = HashMap::new();
+        let mut exact = HashMap::default();
         let mut patterns: Vec<PatternGroup> = Vec::new();
         for entry in entries {
             match entry {
                 Entry::Origin(origin) => {
                     // Canonical origins are visible ASCII, which is always a valid header value.
                     if let Ok(value) = HeaderValue::from_str(origin) {
-                        exact.insert(origin.as_str().into(), value);
+                        // A value built from a string is promoted to shared storage by its first
+                        // clone, which allocates; do that here so request-time clones never do.
+                        drop(value.clone());
+                        exact.insert(origin.as_bytes().into(), value);
                     }
                 }
                 Entry::Pattern(pattern) => {
@@ -55,11 +62,15 @@ impl Allowlist {
                         Some(group) => {
                             group.bases.insert(base);
                         }
-                        None => patterns.push(PatternGroup {
-                            prefix,
-                            port_suffix,
-                            bases: HashSet::from([base]),
-                        }),
+                        None => {
+                            let mut bases = HashSet::default();
+                            bases.insert(base);
+                            patterns.push(PatternGroup {
+                                prefix,
+                                port_suffix,
+                                bases,
+                            });
+                        }
                     }
                 }
             }
@@ -67,21 +78,46 @@ impl Allowlist {
         Allowlist { exact, patterns }
     }
 
-    /// The value to send in `Access-Control-Allow-Origin` when `origin` is allowed.
+    /// Moves the stored `Access-Control-Allow-Origin` values to static memory (see
+    /// [`crate::statics::leak`]); for policies that live as long as the process.
+    pub(crate) fn leak_values(&mut self) {
+        for value in self.exact.values_mut() {
+            *value = crate::statics::leak(value);
+        }
+    }
+
+    /// The value to send in `Access-Control-Allow-Origin` when `origin` is allowed: the stored value
+    /// for an exact entry, the request's own value for a pattern.
     pub(crate) fn allow(&self, origin: &HeaderValue) -> Option<HeaderValue> {
+        match self.find(origin)? {
+            Some(stored) => Some(stored.clone()),
+            None => Some(origin.clone()),
+        }
+    }
+
+    /// Whether `origin` is allowed, without building any value.
+    pub(crate) fn contains(&self, origin: &HeaderValue) -> bool {
+        self.find(origin).is_some()
+    }
+
+    /// `None` when refused, `Some(Some(stored))` for an exact entry, `Some(None)` for a pattern.
+    fn find(&self, origin: &HeaderValue) -> Option<Option<&HeaderValue>> {
         let bytes = origin.as_bytes();
         if bytes.len() > MAX_ORIGIN_LEN {
             return None;
         }
-        // Non-ASCII and control bytes never occur in a browser's origin serialisation.
-        let origin_str = std::str::from_utf8(bytes).ok()?;
-        if let Some(value) = self.exact.get(origin_str) {
-            return Some(value.clone());
+        if let Some(value) = self.exact.get(bytes) {
+            return Some(Some(value));
         }
+        if self.patterns.is_empty() {
+            return None;
+        }
+        // Non-ASCII bytes never occur in a browser's origin serialisation.
+        let origin_str = std::str::from_utf8(bytes).ok()?;
         self.patterns
             .iter()
             .any(|group| group.matches(origin_str))
-            .then(|| origin.clone())
+            .then_some(None)
     }
 }
 

@@ -46,6 +46,7 @@
 //! | `headers = ["content-type", "x-api-key"]` or `"*"` | request headers a preflight may ask for | `content-type` |
 //! | `expose_headers = ["x-request-id"]` or `"*"` | response headers scripts may read | none |
 //! | `max_age = 600` | seconds a browser may cache a preflight answer, `0..=86400` | not sent |
+//! | `catch_errors` | a handler `Err` becomes an empty `500` that keeps the CORS headers; the error is logged | off |
 //!
 //! See the attribute's documentation for what each checks and what it sends, and [`Cors::builder`] for
 //! the same policies without the attribute.
@@ -54,8 +55,10 @@
 
 mod allowlist;
 mod builder;
+mod diagnostics;
 mod error;
 mod policy;
+mod statics;
 mod vary;
 
 #[doc(hidden)]

@@ -10,6 +10,7 @@ use std::future::Future;
 
 use crate::allowlist::Allowlist;
 use crate::builder::CorsBuilder;
+use crate::diagnostics;
 use crate::vary;
 
 /// The longest `Access-Control-Request-Headers` looked at, in bytes, and the most names in it. Browsers
@@ -53,7 +54,12 @@ pub struct Cors {
     methods: Methods,
     headers: AllowHeaders,
     expose_headers: Option<HeaderValue>,
-    max_age: Option<HeaderValue>,
+    /// The headers of an allowed preflight, built once: per request they are cloned and only
+    /// `Access-Control-Allow-Origin` (a placeholder here, so the clone never grows) and the echoed
+    /// method and headers of `"*"` settings are written.
+    preflight_allowed: HeaderMap,
+    /// The headers of a refused preflight: only `Vary`.
+    preflight_refused: HeaderMap,
 }
 
 #[derive(Clone, Debug)]
@@ -61,7 +67,7 @@ pub(crate) enum Origins {
     Any,
     List(Box<Allowlist>),
     /// The configuration was invalid: no origin is allowed.
-    Closed,
+    Closed(Box<crate::ConfigError>),
 }
 
 #[derive(Clone, Debug)]
@@ -135,20 +141,53 @@ impl Cors {
         expose_headers: Option<HeaderValue>,
         max_age: Option<HeaderValue>,
     ) -> Cors {
+        let vary = HeaderValue::from_static(match origins {
+            Origins::Any => VARY_PREFLIGHT_ANY_ORIGIN,
+            Origins::List(_) | Origins::Closed(_) => VARY_PREFLIGHT,
+        });
+        let mut preflight_refused = HeaderMap::with_capacity(1);
+        preflight_refused.insert(VARY, vary.clone());
+
+        let mut preflight_allowed = HeaderMap::with_capacity(8);
+        preflight_allowed.insert(VARY, vary);
+        preflight_allowed.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        if credentials {
+            preflight_allowed.insert(
+                ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+        }
+        if let Methods::List {
+            value: Some(value), ..
+        } = &methods
+        {
+            preflight_allowed.insert(ACCESS_CONTROL_ALLOW_METHODS, value.clone());
+        }
+        if let AllowHeaders::List {
+            value: Some(value), ..
+        } = &headers
+        {
+            preflight_allowed.insert(ACCESS_CONTROL_ALLOW_HEADERS, value.clone());
+        }
+        if let Some(value) = max_age {
+            preflight_allowed.insert(ACCESS_CONTROL_MAX_AGE, value);
+        }
+
         Cors {
             origins,
             credentials,
             methods,
             headers,
             expose_headers,
-            max_age,
+            preflight_allowed,
+            preflight_refused,
         }
     }
 
     /// A policy that allows nothing: what a policy whose configuration is invalid falls back to.
-    pub(crate) fn closed(credentials: bool) -> Cors {
+    pub(crate) fn closed(credentials: bool, error: crate::ConfigError) -> Cors {
         Cors::new(
-            Origins::Closed,
+            Origins::Closed(Box::new(error)),
             credentials,
             Methods::List {
                 methods: Vec::new(),
@@ -163,9 +202,47 @@ impl Cors {
         )
     }
 
+    /// This policy with every constant header value moved to static memory, for a policy that lives as
+    /// long as the process (the one in each `#[cors]` handler's `static`).
+    pub(crate) fn leak_values(mut self) -> Cors {
+        if let Origins::List(list) = &mut self.origins {
+            list.leak_values();
+        }
+        if let Some(value) = &self.expose_headers {
+            self.expose_headers = Some(crate::statics::leak(value));
+        }
+        for map in [&mut self.preflight_allowed, &mut self.preflight_refused] {
+            for (_, value) in map.iter_mut() {
+                *value = crate::statics::leak(value);
+            }
+        }
+        self
+    }
+
     /// Whether this policy failed closed because its configuration was invalid.
     pub fn is_closed(&self) -> bool {
-        matches!(self.origins, Origins::Closed)
+        matches!(self.origins, Origins::Closed(_))
+    }
+
+    /// Whether this policy allows `origin` (the exact bytes of a request's `Origin` header).
+    ///
+    /// Matching allocates nothing and costs the same whatever the size of the allowlist.
+    ///
+    /// ```
+    /// use cors_runtime::Cors;
+    /// use http::HeaderValue;
+    ///
+    /// let cors = Cors::builder().origins(["https://*.example.com"]).build()?;
+    /// assert!(cors.allows_origin(&HeaderValue::from_static("https://a.example.com")));
+    /// assert!(!cors.allows_origin(&HeaderValue::from_static("https://evilexample.com")));
+    /// # Ok::<(), cors_runtime::ConfigError>(())
+    /// ```
+    pub fn allows_origin(&self, origin: &HeaderValue) -> bool {
+        match &self.origins {
+            Origins::Any => true,
+            Origins::List(list) => list.contains(origin),
+            Origins::Closed(_) => false,
+        }
     }
 
     /// Decides what to do with `request`. See [`Cors::check_parts`].
@@ -231,53 +308,64 @@ impl Cors {
     fn allow_origin(&self, headers: &HeaderMap) -> Option<HeaderValue> {
         match &self.origins {
             Origins::Any => Some(HeaderValue::from_static("*")),
-            Origins::List(list) => single(headers, &ORIGIN).and_then(|origin| list.allow(origin)),
-            Origins::Closed => None,
+            Origins::List(list) => match single(headers, &ORIGIN) {
+                Some(origin) => {
+                    let allowed = list.allow(origin);
+                    if allowed.is_none() {
+                        diagnostics::origin_refused(origin);
+                    }
+                    allowed
+                }
+                None => {
+                    if headers.contains_key(ORIGIN) {
+                        tracing::debug!(
+                            "CORS: no CORS headers: the request has more than one Origin header"
+                        );
+                    }
+                    None
+                }
+            },
+            Origins::Closed(error) => {
+                if headers.contains_key(ORIGIN) {
+                    tracing::debug!(%error, "CORS: no CORS headers: the policy failed closed");
+                }
+                None
+            }
         }
     }
 
     fn preflight(&self, request: &HeaderMap) -> Preflight {
-        let mut headers = HeaderMap::new();
-        let vary = match self.origins {
-            Origins::Any => VARY_PREFLIGHT_ANY_ORIGIN,
-            Origins::List(_) | Origins::Closed => VARY_PREFLIGHT,
-        };
-        headers.insert(VARY, HeaderValue::from_static(vary));
-        let Some(allow_origin) = self.allow_origin(request) else {
+        let allowed = self.allow_origin(request).and_then(|origin| {
+            let Some(method) = single(request, &ACCESS_CONTROL_REQUEST_METHOD)
+                .and_then(|method| self.methods.allow(method))
+            else {
+                diagnostics::preflight_refused(request, "the requested method is not allowed");
+                return None;
+            };
+            let Some(headers) = self.headers.allow(request) else {
+                diagnostics::preflight_refused(
+                    request,
+                    "a requested header is not allowed, or the list is over the size limit",
+                );
+                return None;
+            };
+            Some((origin, method, headers))
+        });
+        let Some((allow_origin, echo_method, echo_headers)) = allowed else {
             return Preflight {
                 allowed: false,
-                headers,
+                headers: self.preflight_refused.clone(),
             };
         };
-        let Some(allow_method) = single(request, &ACCESS_CONTROL_REQUEST_METHOD)
-            .and_then(|method| self.methods.allow(method))
-        else {
-            return Preflight {
-                allowed: false,
-                headers,
-            };
-        };
-        let Some(allow_headers) = self.headers.allow(request) else {
-            return Preflight {
-                allowed: false,
-                headers,
-            };
-        };
-        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-        if self.credentials {
-            headers.insert(
-                ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                HeaderValue::from_static("true"),
-            );
+        let mut headers = self.preflight_allowed.clone();
+        if let Some(value) = headers.get_mut(ACCESS_CONTROL_ALLOW_ORIGIN) {
+            *value = allow_origin;
         }
-        if let Some(value) = allow_method {
+        if let Some(value) = echo_method {
             headers.insert(ACCESS_CONTROL_ALLOW_METHODS, value);
         }
-        if let Some(value) = allow_headers {
+        if let Some(value) = echo_headers {
             headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, value);
-        }
-        if let Some(value) = &self.max_age {
-            headers.insert(ACCESS_CONTROL_MAX_AGE, value.clone());
         }
         Preflight {
             allowed: true,
@@ -287,34 +375,39 @@ impl Cors {
 }
 
 impl Methods {
-    /// `None` when the requested method is refused; otherwise the `Access-Control-Allow-Methods` value
-    /// to send (`Some(None)` when there is nothing to send).
+    /// `None` when the requested method is refused; otherwise the echoed method for `"*"`
+    /// (`Some(None)` for a list, whose value is in the prebuilt headers).
     fn allow(&self, requested: &HeaderValue) -> Option<Option<HeaderValue>> {
         match self {
             Methods::Any => Method::from_bytes(requested.as_bytes())
                 .ok()
                 .map(|_| Some(requested.clone())),
-            Methods::List { methods, value } => {
+            Methods::List { methods, .. } => {
                 let bytes = requested.as_bytes();
                 let configured = methods.iter().any(|m| m.as_str().as_bytes() == bytes);
                 // CORS-safelisted methods need no `Access-Control-Allow-Methods` from the server.
                 let safelisted = matches!(bytes, b"GET" | b"HEAD" | b"POST");
-                (configured || safelisted).then(|| value.clone())
+                (configured || safelisted).then_some(None)
             }
         }
     }
 }
 
 impl AllowHeaders {
-    /// `None` when a requested header is refused; otherwise the `Access-Control-Allow-Headers` value to
-    /// send (`Some(None)` when there is nothing to send).
+    /// `None` when a requested header is refused; otherwise the echoed names for `"*"` (`Some(None)` for
+    /// a list, whose value is in the prebuilt headers, or when nothing was requested).
     fn allow(&self, request: &HeaderMap) -> Option<Option<HeaderValue>> {
         let mut total_len = 0;
         let mut count = 0;
         let mut echo: Vec<u8> = Vec::new();
-        for value in request.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
+        for (line, value) in request
+            .get_all(ACCESS_CONTROL_REQUEST_HEADERS)
+            .iter()
+            .enumerate()
+        {
             total_len += value.len();
-            if total_len > MAX_REQUEST_HEADERS_LEN {
+            // Empty lines add no length, so their number is bounded on its own.
+            if total_len > MAX_REQUEST_HEADERS_LEN || line >= MAX_REQUEST_HEADERS_ITEMS {
                 return None;
             }
             for name in value.as_bytes().split(|&b| b == b',') {
@@ -346,7 +439,7 @@ impl AllowHeaders {
             }
         }
         match self {
-            AllowHeaders::List { value, .. } => Some(value.clone()),
+            AllowHeaders::List { .. } => Some(None),
             AllowHeaders::Any if echo.is_empty() => Some(None),
             AllowHeaders::Any => HeaderValue::from_bytes(&echo).ok().map(Some),
         }

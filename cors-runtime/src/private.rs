@@ -110,13 +110,14 @@ impl StaticPolicy {
     /// and the policy fails closed.
     pub fn cors(&self) -> &Cors {
         self.cors.get_or_init(|| match self.spec.build() {
-            Ok(cors) => cors,
+            // This policy lives in a `static`: its constant values may as well be static too.
+            Ok(cors) => cors.leak_values(),
             Err(error) => {
                 tracing::error!(
                     error = %error,
                     "CORS policy failed closed: no origin will be allowed until the configuration is fixed"
                 );
-                Cors::closed(self.spec.credentials)
+                Cors::closed(self.spec.credentials, error)
             }
         })
     }
@@ -194,6 +195,47 @@ impl<B: Default, E> HandlerOutput for Result<Response<B>, E> {
     fn with_cors(self, actual: &Actual<'_>) -> Self {
         self.map(|response| response.with_cors(actual))
     }
+}
+
+/// What `catch_errors` does to a handler's output: an `Err` becomes an empty `500` response (which then
+/// gets the CORS headers like any other), and the error is logged instead of shown.
+#[diagnostic::on_unimplemented(
+    message = "`catch_errors` needs a handler returning `Result<_, E>` with `E: Display`, found `{Self}`",
+    label = "no error to catch here",
+    note = "remove `catch_errors`, or return `Result<Response<B>, E>` / `Result<impl IntoResponse, E>`"
+)]
+pub trait CatchErrors: Sized {
+    /// `Ok` unchanged; `Err` logged and replaced by a `500` response.
+    fn catch_errors(self) -> Self;
+}
+
+impl<B: Default, E: std::fmt::Display> CatchErrors for Result<Response<B>, E> {
+    fn catch_errors(self) -> Self {
+        match self {
+            Ok(response) => Ok(response),
+            Err(error) => {
+                tracing::error!(
+                    error = %error,
+                    "handler failed: answering 500 with the CORS headers (`catch_errors`)"
+                );
+                let mut response = Response::new(B::default());
+                *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+                Ok(response)
+            }
+        }
+    }
+}
+
+/// [`into_response`] for a handler with `catch_errors`.
+pub async fn into_response_catching_errors<T: IntoResponse, E: std::fmt::Display>(
+    output: Result<T, E>,
+    actual: Actual<'_>,
+) -> Result<Response<Body>, E> {
+    let converted = match output {
+        Ok(value) => Ok(value.into_response().await),
+        Err(error) => Err(error),
+    };
+    converted.catch_errors().with_cors(&actual)
 }
 
 /// Converts a handler's `Ok(impl IntoResponse)` into a `Response<Body>` and adds the CORS headers.
@@ -320,5 +362,105 @@ mod tests {
         assert_eq!(events.len(), 1, "{events:?}");
         assert!(events[0].1.contains(VAR), "{events:?}");
         assert!(events[0].1.contains("not set"), "{events:?}");
+    }
+
+    #[test]
+    fn catch_errors_logs_the_error_and_answers_an_empty_500() {
+        let capture = Capture::default();
+        let output: Result<Response<String>, &str> = Err("database password rejected");
+        let caught = tracing::subscriber::with_default(capture.clone(), || output.catch_errors());
+        let response = caught.unwrap();
+        assert_eq!(response.status(), 500);
+        assert!(response.body().is_empty());
+        let events = capture.0.lock().unwrap();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].0, Level::ERROR);
+        assert!(
+            events[0].1.contains("database password rejected"),
+            "{events:?}"
+        );
+    }
+
+    /// The debug events say why a request got no CORS headers, for each reason.
+    #[test]
+    fn refusals_are_explained_at_debug_level() {
+        use http::{HeaderMap, HeaderValue, Method};
+
+        let cors = Cors::builder()
+            .origins(["https://app.example.com"])
+            .credentials()
+            .build()
+            .unwrap();
+        let closed = Cors::closed(
+            true,
+            ConfigError::EnvMissing {
+                var: "ALLOWED_ORIGINS".into(),
+            },
+        );
+        let request = |pairs: &[(&'static str, &str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.append(*name, HeaderValue::from_str(value).unwrap());
+            }
+            headers
+        };
+        let cases: Vec<(&Cors, Method, HeaderMap, &str)> = vec![
+            (
+                &cors,
+                Method::GET,
+                request(&[("origin", "https://evil.example")]),
+                "origin not allowed",
+            ),
+            (
+                &cors,
+                Method::GET,
+                request(&[("origin", "https://app.example.com/")]),
+                "malformed Origin",
+            ),
+            (
+                &cors,
+                Method::GET,
+                request(&[
+                    ("origin", "https://app.example.com"),
+                    ("origin", "https://app.example.com"),
+                ]),
+                "more than one Origin",
+            ),
+            (
+                &cors,
+                Method::OPTIONS,
+                request(&[
+                    ("origin", "https://app.example.com"),
+                    ("access-control-request-method", "PURGE"),
+                ]),
+                "method is not allowed",
+            ),
+            (
+                &cors,
+                Method::OPTIONS,
+                request(&[
+                    ("origin", "https://app.example.com"),
+                    ("access-control-request-method", "PUT"),
+                    ("access-control-request-headers", "x-secret"),
+                ]),
+                "header is not allowed",
+            ),
+            (
+                &closed,
+                Method::GET,
+                request(&[("origin", "https://app.example.com")]),
+                "failed closed",
+            ),
+        ];
+        for (policy, method, headers, why) in cases {
+            let capture = Capture::default();
+            tracing::subscriber::with_default(capture.clone(), || {
+                drop(policy.check_parts(&method, &headers));
+            });
+            let events = capture.0.lock().unwrap();
+            assert_eq!(events.len(), 1, "{why}: {events:?}");
+            assert_eq!(events[0].0, Level::DEBUG, "{why}");
+            assert!(events[0].1.contains(why), "{why}: {events:?}");
+        }
     }
 }

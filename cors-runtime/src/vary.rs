@@ -1,6 +1,7 @@
 //! Merging our `Vary` tokens into the handler's.
 
-use http::{HeaderMap, HeaderValue, header::VARY};
+use http::header::{Entry, VARY};
+use http::{HeaderMap, HeaderValue};
 
 /// Adds each of `ours` to the response's `Vary` once (case-insensitively), keeping the handler's tokens.
 ///
@@ -9,19 +10,26 @@ use http::{HeaderMap, HeaderValue, header::VARY};
 /// since it already says the response varies on everything (several lines, one holding `*`, become a
 /// single `*` line, for the same reason).
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &[&str], prebuilt: &HeaderValue) {
-    let mut existing = headers.get_all(VARY).iter();
-    let (Some(first), None) = (existing.next(), existing.next()) else {
-        if headers.contains_key(VARY) {
-            merge_slow(headers, ours);
-        } else {
-            headers.insert(VARY, prebuilt.clone());
+    // One lookup for the common cases: no `Vary` yet, or one line that already has our tokens.
+    let done = match headers.entry(VARY) {
+        Entry::Vacant(entry) => {
+            entry.insert(prebuilt.clone());
+            true
         }
-        return;
+        Entry::Occupied(entry) => {
+            let mut values = entry.iter();
+            match (values.next(), values.next()) {
+                (Some(first), None) => {
+                    let first = first.as_bytes();
+                    ours.iter().all(|token| has_token(first, token)) || is_star(first)
+                }
+                _ => false,
+            }
+        }
     };
-    if ours.iter().all(|token| has_token(first.as_bytes(), token)) || is_star(first.as_bytes()) {
-        return;
+    if !done {
+        merge_slow(headers, ours);
     }
-    merge_slow(headers, ours);
 }
 
 fn merge_slow(headers: &mut HeaderMap, ours: &[&str]) {

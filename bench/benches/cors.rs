@@ -1,0 +1,186 @@
+//! One run puts the same handler and the same requests through no CORS, `#[cors]`, tower-http's
+//! `CorsLayer`, the seed's read-the-env-per-request check and a hand-tuned floor, for allowlists of
+//! 1, 100 and 10,000 origins. `scripts/bench` runs it and turns the results into BENCHMARKS.md's table.
+
+use std::hint::black_box;
+
+use cors_benches::{
+    DISALLOWED, Floor, PATTERN_MATCH, SIZES, allowed, bare, block_on, env_1, env_100, env_10000,
+    env_var, get, origins, pattern, preflight, seed, star,
+};
+use criterion::{BatchSize, Criterion};
+use http::header::CONTENT_TYPE;
+use http::{HeaderValue, Method};
+use lambda_http::tower::{Layer, Service, service_fn};
+use lambda_http::{Body, Request, Response};
+use std::convert::Infallible;
+use std::future::Future;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// Measures `handler` on fresh copies of `request` (built outside the timed part).
+fn measure<F, Fut>(c: &mut Criterion, name: String, request: impl Fn() -> Request, handler: F)
+where
+    F: Fn(Request) -> Fut,
+    Fut: Future<Output = Result<Response<Body>, Infallible>>,
+{
+    c.bench_function(&name, |b| {
+        b.iter_batched(
+            &request,
+            |r| black_box(block_on(handler(r))),
+            BatchSize::SmallInput,
+        )
+    });
+}
+
+fn benches(c: &mut Criterion) {
+    measure(c, "bare".to_owned(), || get(Some(&allowed(1))), bare);
+
+    for size in SIZES {
+        let ok = allowed(size);
+        match size {
+            1 => cors_cases(c, size, &ok, env_1),
+            100 => cors_cases(c, size, &ok, env_100),
+            _ => cors_cases(c, size, &ok, env_10000),
+        }
+
+        let layer = CorsLayer::new()
+            .allow_origin(AllowOrigin::list(
+                origins(size)
+                    .iter()
+                    .filter_map(|o| HeaderValue::from_str(o).ok()),
+            ))
+            .allow_credentials(true)
+            .allow_methods([
+                Method::GET,
+                Method::HEAD,
+                Method::PUT,
+                Method::PATCH,
+                Method::POST,
+                Method::DELETE,
+            ])
+            .allow_headers([CONTENT_TYPE]);
+        let service = layer.layer(service_fn(bare));
+        let tower = |r: Request| service.clone().call(r);
+        measure(
+            c,
+            format!("tower_http/allowed/{size}"),
+            || get(Some(&ok)),
+            tower,
+        );
+        measure(
+            c,
+            format!("tower_http/disallowed/{size}"),
+            || get(Some(DISALLOWED)),
+            tower,
+        );
+        measure(
+            c,
+            format!("tower_http/preflight_allowed/{size}"),
+            || preflight(&ok),
+            tower,
+        );
+
+        let var = env_var(size);
+        measure(
+            c,
+            format!("seed/allowed/{size}"),
+            || get(Some(&ok)),
+            |r| seed(r, &var),
+        );
+
+        let floor = Floor::new(&origins(size));
+        measure(
+            c,
+            format!("floor/allowed/{size}"),
+            || get(Some(&ok)),
+            |r| floor.handle(r),
+        );
+        measure(
+            c,
+            format!("floor/disallowed/{size}"),
+            || get(Some(DISALLOWED)),
+            |r| floor.handle(r),
+        );
+    }
+
+    measure(
+        c,
+        "cors_star/allowed".to_owned(),
+        || get(Some(DISALLOWED)),
+        star,
+    );
+    measure(
+        c,
+        "cors_pattern/allowed".to_owned(),
+        || get(Some(PATTERN_MATCH)),
+        pattern,
+    );
+
+    let list_1000 = origins(1000);
+    c.bench_function("cold_start/env_list/1000", |b| {
+        b.iter(|| {
+            black_box(
+                cors_runtime::Cors::builder()
+                    .origins(list_1000.iter().map(String::as_str))
+                    .credentials()
+                    .build(),
+            )
+        })
+    });
+}
+
+fn cors_cases<F, Fut>(c: &mut Criterion, size: usize, ok: &str, handler: F)
+where
+    F: Fn(Request) -> Fut + Copy,
+    Fut: Future<Output = Result<Response<Body>, Infallible>>,
+{
+    measure(
+        c,
+        format!("cors_env/allowed/{size}"),
+        || get(Some(ok)),
+        handler,
+    );
+    measure(
+        c,
+        format!("cors_env/disallowed/{size}"),
+        || get(Some(DISALLOWED)),
+        handler,
+    );
+    measure(
+        c,
+        format!("cors_env/no_origin/{size}"),
+        || get(None),
+        handler,
+    );
+    measure(
+        c,
+        format!("cors_env/preflight_allowed/{size}"),
+        || preflight(ok),
+        handler,
+    );
+    measure(
+        c,
+        format!("cors_env/preflight_refused/{size}"),
+        || preflight(DISALLOWED),
+        handler,
+    );
+}
+
+fn main() {
+    for size in SIZES {
+        let list = origins(size).join(",");
+        #[allow(unsafe_code)]
+        // SAFETY: no other thread exists yet (criterion has not started), so nothing reads the
+        // environment concurrently; the handlers read these variables once, at their first request.
+        unsafe {
+            std::env::set_var(env_var(size), list);
+        }
+    }
+    // One place for the results whichever directory cargo runs the bench from; scripts/bench reads them.
+    let results = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
+    let mut criterion = Criterion::default()
+        .output_directory(&results)
+        .configure_from_args();
+    benches(&mut criterion);
+    criterion.final_summary();
+}
