@@ -36,6 +36,14 @@ fn benches(c: &mut Criterion) {
     measure(c, "bare".to_owned(), || get(Some(&allowed(1))), bare);
 
     for size in SIZES {
+        // The bare handler again right before each group: overheads are taken against the nearest
+        // baseline, so drift over a long run (allocator state, frequency) does not skew the ratios.
+        measure(
+            c,
+            format!("bare/{size}"),
+            || get(Some(&allowed(size))),
+            bare,
+        );
         let ok = allowed(size);
         match size {
             1 => cors_cases(c, size, &ok, env_1),
