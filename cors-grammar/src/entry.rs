@@ -198,6 +198,25 @@ impl Pattern {
         &self.base
     }
 
+    /// Whether the base is a public suffix (`com`, `github.io`, `s3-website.us-east-1.amazonaws.com`...)
+    /// on the Public Suffix List: anyone can register a site under it, so with credentials the pattern
+    /// would hand users' data to strangers. Unlisted single labels (`localhost`, `internal`) are not.
+    ///
+    /// ```
+    /// use cors_grammar::{Entry, Pattern};
+    ///
+    /// let pattern = |text| match Entry::canonicalize(text) {
+    ///     Ok(Entry::Pattern(p)) => p,
+    ///     _ => unreachable!(),
+    /// };
+    /// assert!(pattern("https://*.github.io").base_is_public_suffix());
+    /// assert!(!pattern("https://*.example.com").base_is_public_suffix());
+    /// ```
+    pub fn base_is_public_suffix(&self) -> bool {
+        psl::suffix(self.base.as_bytes())
+            .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == self.base.as_bytes())
+    }
+
     /// The explicit port, `None` for the scheme's default port.
     pub fn port(&self) -> Option<u16> {
         self.port
@@ -543,6 +562,32 @@ mod tests {
         assert!(why[0].contains("Unicode"));
         assert!(Entry::parse_canonical("http://[::1]:8080").is_ok());
         assert!(Entry::parse_canonical("https://*.example.com").is_ok());
+    }
+
+    #[test]
+    fn public_suffix_bases_are_recognised() {
+        let base_is_suffix = |text: &str| match Entry::canonicalize(text) {
+            Ok(Entry::Pattern(p)) => p.base_is_public_suffix(),
+            other => panic!("{text}: {other:?}"),
+        };
+        for suffix in [
+            "https://*.com",
+            "https://*.co.uk",
+            "https://*.github.io",
+            "https://*.s3-website.us-east-1.amazonaws.com",
+            "http://*.com:8080",
+        ] {
+            assert!(base_is_suffix(suffix), "{suffix}");
+        }
+        for domain in [
+            "https://*.example.com",
+            "https://*.app.github.io",
+            "https://*.example.co.uk",
+            "http://*.localhost",
+            "https://*.internal",
+        ] {
+            assert!(!base_is_suffix(domain), "{domain}");
+        }
     }
 
     #[test]

@@ -92,7 +92,8 @@ use proc_macro::TokenStream;
 /// # Compile-time checks
 ///
 /// Every key and literal is checked when the crate compiles, and all problems are reported at once:
-/// `credentials` with a wildcard, origins that are not canonical or not origins (path, query, userinfo,
+/// `credentials` with a wildcard or with a pattern under a public suffix (`https://*.github.io`, checked
+/// against the Public Suffix List), origins that are not canonical or not origins (path, query, userinfo,
 /// `null`, misplaced `*`...), invalid method and header names, `max_age` out of range, unknown or repeated
 /// keys, `origins` with `origins_env`, invalid variable names, and functions that are not `async` or do
 /// not take the request first.

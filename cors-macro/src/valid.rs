@@ -86,7 +86,7 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
                      e.g. `origins = [\"https://app.example.com\"]`",
                 ));
             }
-            Origins::List(origin_entries(&items, errors))
+            Origins::List(origin_entries(&items, credentials, errors))
         }
         (None, None) => {
             if let Some(flag) = &args.credentials {
@@ -146,7 +146,7 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
     }
 }
 
-fn origin_entries(items: &[LitStr], errors: &mut Errors) -> Vec<String> {
+fn origin_entries(items: &[LitStr], credentials: bool, errors: &mut Errors) -> Vec<String> {
     let mut entries: Vec<String> = Vec::with_capacity(items.len());
     for lit in items {
         let text = lit.value();
@@ -158,6 +158,19 @@ fn origin_entries(items: &[LitStr], errors: &mut Errors) -> Vec<String> {
             continue;
         }
         match Entry::parse_canonical(&text) {
+            Ok(Entry::Pattern(pattern)) if credentials && pattern.base_is_public_suffix() => {
+                errors.push(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "`{text}` cannot be combined with `credentials`: `{base}` is a public suffix, where \
+                         anyone can register a site, so this would let sites you do not control read your \
+                         users' data; list the exact origins, or use a pattern under your own domain \
+                         (e.g. `{scheme}://*.yourapp.{base}` if you own `yourapp.{base}`)",
+                        base = pattern.base(),
+                        scheme = pattern.scheme(),
+                    ),
+                ));
+            }
             Ok(entry) => {
                 let canonical = entry.to_string();
                 if entries.contains(&canonical) {

@@ -167,7 +167,13 @@ impl CorsBuilder {
                 wildcard("origins")?;
                 Origins::Any
             }
-            OriginSource::List(items) => origins_from_list(&items)?,
+            OriginSource::List(items) => {
+                let entries = origins_from_list(&items)?;
+                if credentials {
+                    refuse_public_suffix_patterns(&entries, None)?;
+                }
+                Origins::list(&entries)
+            }
             OriginSource::Env(var) => {
                 check_env_name(&var).map_err(|error| ConfigError::EnvName {
                     var: var.clone(),
@@ -178,7 +184,12 @@ impl CorsBuilder {
                         return Err(ConfigError::EnvWildcardWithCredentials { var });
                     }
                     OriginList::Any => Origins::Any,
-                    OriginList::Entries(entries) => Origins::list(&entries),
+                    OriginList::Entries(entries) => {
+                        if credentials {
+                            refuse_public_suffix_patterns(&entries, Some(&var))?;
+                        }
+                        Origins::list(&entries)
+                    }
                 }
             }
         };
@@ -225,7 +236,22 @@ impl CorsBuilder {
     }
 }
 
-fn origins_from_list(items: &[String]) -> Result<Origins, ConfigError> {
+/// With credentials, a pattern under a public suffix is refused: see
+/// [`cors_grammar::Pattern::base_is_public_suffix`].
+fn refuse_public_suffix_patterns(entries: &[Entry], var: Option<&str>) -> Result<(), ConfigError> {
+    match entries
+        .iter()
+        .find(|entry| matches!(entry, Entry::Pattern(p) if p.base_is_public_suffix()))
+    {
+        Some(entry) => Err(ConfigError::PublicSuffixPattern {
+            var: var.map(str::to_owned),
+            entry: entry.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn origins_from_list(items: &[String]) -> Result<Vec<Entry>, ConfigError> {
     // `*` is a policy of its own (`any_origin`), never one entry among others.
     if items.iter().any(|item| item == "*") {
         return Err(ConfigError::Origin {
@@ -244,7 +270,7 @@ fn origins_from_list(items: &[String]) -> Result<Origins, ConfigError> {
     if entries.is_empty() {
         return Err(ConfigError::NoOrigins);
     }
-    Ok(Origins::list(&entries))
+    Ok(entries)
 }
 
 fn methods_from<S: AsRef<str>>(items: &[S]) -> Result<Methods, ConfigError> {
@@ -310,4 +336,29 @@ pub(crate) fn read_env(var: &str) -> Result<OriginList, ConfigError> {
         var: var.to_owned(),
         error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_under_a_public_suffix_are_refused_only_with_credentials() {
+        for entry in ["https://*.com", "https://*.github.io"] {
+            let with = Cors::builder().origins([entry]).credentials().build();
+            assert_eq!(
+                with.err(),
+                Some(ConfigError::PublicSuffixPattern {
+                    var: None,
+                    entry: entry.to_owned()
+                })
+            );
+            assert!(Cors::builder().origins([entry]).build().is_ok(), "{entry}");
+        }
+        let own = Cors::builder()
+            .origins(["https://*.myapp.github.io"])
+            .credentials()
+            .build();
+        assert!(own.is_ok());
+    }
 }

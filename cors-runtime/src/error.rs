@@ -62,6 +62,13 @@ pub enum ConfigError {
     },
     /// The origin list given to the builder is empty.
     NoOrigins,
+    /// A subdomain pattern whose base is a public suffix (`https://*.github.io`) with `credentials`.
+    PublicSuffixPattern {
+        /// The environment variable the entry came from, if any.
+        var: Option<String>,
+        /// The pattern.
+        entry: String,
+    },
     /// `credentials` together with a wildcard (`"origins"`, `"methods"`, `"headers"` or `"expose_headers"`).
     WildcardWithCredentials {
         /// Which setting holds the wildcard.
@@ -117,6 +124,17 @@ impl fmt::Display for ConfigError {
                 }
             }
             ConfigError::NoOrigins => f.write_str("the origin list is empty"),
+            ConfigError::PublicSuffixPattern { var, entry } => {
+                if let Some(var) = var {
+                    write!(f, "environment variable `{var}`: ")?;
+                }
+                write!(
+                    f,
+                    "entry `{entry}`: its base is a public suffix, where anyone can register a site, so with \
+                     credentials it would let sites you do not control read your users' data; list the \
+                     exact origins or a pattern under your own domain"
+                )
+            }
             ConfigError::WildcardWithCredentials { setting } => write!(
                 f,
                 "`{setting}` is a wildcard but the policy allows credentials: browsers do not treat `*` as a \

@@ -521,3 +521,37 @@ async fn env_var_that_is_not_utf8_fails_closed() {
         })
     );
 }
+
+#[cors(origins_env = "CORS_TESTS_ENV_PUBLIC_SUFFIX", credentials)]
+async fn public_suffix(event: Request) -> Result<Response<Body>, Error> {
+    Ok(status_response("public_suffix", &event))
+}
+
+#[tokio::test]
+async fn env_pattern_under_a_public_suffix_with_credentials_fails_closed() {
+    if run_in_child_with_env(
+        "env_pattern_under_a_public_suffix_with_credentials_fails_closed",
+        &[(
+            "CORS_TESTS_ENV_PUBLIC_SUFFIX",
+            set("https://app.example.com https://*.github.io"),
+        )],
+    ) {
+        return;
+    }
+    assert_closed(public_suffix, "public_suffix").await;
+    assert_closed_preflight(public_suffix).await;
+    let result = check_policy!(public_suffix);
+    assert_eq!(
+        result,
+        Err(ConfigError::PublicSuffixPattern {
+            var: Some("CORS_TESTS_ENV_PUBLIC_SUFFIX".to_owned()),
+            entry: "https://*.github.io".to_owned(),
+        })
+    );
+    let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("CORS_TESTS_ENV_PUBLIC_SUFFIX"),
+        "{message}"
+    );
+    assert!(message.contains("public suffix"), "{message}");
+}

@@ -188,7 +188,9 @@ const HOSTS: &[&str] = &[
     "localhost",
     "xn--bcher-kva.example",
     "x_y.test",
-    "co",
+    // A single-label base that is not on the Public Suffix List (a listed one, like `co`, is refused
+    // with credentials: see `patterns_under_a_public_suffix_are_refused_only_with_credentials`).
+    "zz",
     "example.com.",
     "127.0.0.1",
     "[::1]",
