@@ -1,31 +1,38 @@
-//! Runs the `#[cors]` handler with an env allowlist of SIZE origins on an allowed origin ITERATIONS
-//! times, for counting instructions with callgrind, which unlike timings does not drift with the
-//! machine's state:
+//! Runs one benchmark case ITERATIONS times, for counting instructions with callgrind, which unlike
+//! timings does not drift with the machine's state:
 //!
 //! ```sh
 //! cargo build --release -p cors-benches --example count
 //! for n in 10000 20000; do valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-//!     target/release/examples/count 10000 $n; done
+//!     target/release/examples/count allowed 10000 $n; done
 //! ```
 //!
-//! The difference between the two totals, divided by 10,000, is the cost of one request.
+//! The difference between the two totals, divided by 10,000, is the cost of one request. CASE is
+//! `bare`, `allowed`, `disallowed`, `preflight` or `floor`; SIZE is 1, 100 or 10000.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use cors_benches::{allowed, block_on, env_1, env_100, env_10000, env_var, get, origins};
+use cors_benches::{
+    DISALLOWED, Floor, allowed, bare, block_on, env_1, env_100, env_10000, env_var, get, origins,
+    preflight,
+};
 
 fn main() {
-    let mut args = std::env::args()
-        .skip(1)
-        .map(|a| a.parse::<usize>().expect("SIZE ITERATIONS"));
-    let (size, iterations) = (args.next().unwrap_or(1), args.next().unwrap_or(10_000));
+    let mut args = std::env::args().skip(1);
+    let case = args.next().unwrap_or_else(|| "allowed".to_owned());
+    let mut numbers = args.map(|a| a.parse::<usize>().expect("CASE SIZE ITERATIONS"));
+    let (size, iterations) = (
+        numbers.next().unwrap_or(1),
+        numbers.next().unwrap_or(10_000),
+    );
     #[allow(unsafe_code)]
     // SAFETY: single-threaded, before anything reads the environment.
     unsafe {
         std::env::set_var(env_var(size), origins(size).join(","));
     }
     let origin = allowed(size);
-    let call = |request| async move {
+    let floor = Floor::new(&origins(size));
+    let cors = |request| async move {
         match size {
             1 => env_1(request).await,
             100 => env_100(request).await,
@@ -34,7 +41,15 @@ fn main() {
     };
     let mut headers = 0;
     for _ in 0..iterations {
-        headers += block_on(call(get(Some(&origin)))).map_or(0, |r| r.headers().len());
+        let response = match case.as_str() {
+            "bare" => block_on(bare(get(Some(&origin)))),
+            "allowed" => block_on(cors(get(Some(&origin)))),
+            "disallowed" => block_on(cors(get(Some(DISALLOWED)))),
+            "preflight" => block_on(cors(preflight(&origin))),
+            "floor" => block_on(floor.handle(get(Some(&origin)))),
+            other => panic!("unknown case {other:?}"),
+        };
+        headers += response.map_or(0, |r| r.headers().len());
     }
     println!("{headers}");
 }

@@ -31,16 +31,16 @@ pub fn env_var(size: usize) -> String {
     format!("CORS_BENCH_ORIGINS_{size}")
 }
 
-/// `size` distinct origins: `https://app0.example.org`, `https://app1.example.org`, ...
+/// `size` distinct origins of the same length: `https://app00000.example.org`, `https://app00001.example.org`, ...
 pub fn origins(size: usize) -> Vec<String> {
     (0..size)
-        .map(|i| format!("https://app{i}.example.org"))
+        .map(|i| format!("https://app{i:05}.example.org"))
         .collect()
 }
 
 /// The allowed origin the benchmarks send: the last of the list, the worst case for a linear scan.
 pub fn allowed(size: usize) -> String {
-    format!("https://app{}.example.org", size - 1)
+    format!("https://app{:05}.example.org", size - 1)
 }
 
 /// A `GET /items` request, with `Origin: origin` when given.

@@ -1,5 +1,6 @@
 //! Origin lists as written in an environment variable.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use crate::{Entry, EntryError};
@@ -92,16 +93,25 @@ pub fn parse_list(text: &str) -> Result<OriginList, ListError> {
             entry: item.to_owned(),
             error,
         })?;
-        if !entries.contains(&entry) {
-            entries.push(entry);
-        }
+        entries.push(entry);
     }
+    dedup(&mut entries);
     match (wildcard, entries.is_empty()) {
         (true, true) => Ok(OriginList::Any),
         (true, false) => Err(ListError::WildcardWithOthers),
         (false, true) => Err(ListError::Empty),
         (false, false) => Ok(OriginList::Entries(entries)),
     }
+}
+
+/// Drops repeated entries, keeping the first of each, in linear time: lists of thousands of origins
+/// are parsed at cold start, where a pairwise comparison would cost milliseconds.
+fn dedup(entries: &mut Vec<Entry>) {
+    let mut seen = HashSet::with_capacity(entries.len());
+    let first: Vec<bool> = entries.iter().map(|entry| seen.insert(entry)).collect();
+    drop(seen);
+    let mut first = first.into_iter();
+    entries.retain(|_| first.next().unwrap_or(true));
 }
 
 #[cfg(test)]
@@ -153,6 +163,25 @@ mod tests {
             Ok(OriginList::Entries(vec![Entry::Origin(
                 "https://a.example".into()
             )]))
+        );
+    }
+
+    #[test]
+    fn repeated_entries_keep_the_first_position() {
+        let list = parse_list(
+            "https://b.example https://a.example https://b.example:443 https://c.example",
+        );
+        let Ok(OriginList::Entries(entries)) = list else {
+            panic!("{list:?}");
+        };
+        let origins: Vec<String> = entries.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            origins,
+            [
+                "https://b.example",
+                "https://a.example",
+                "https://c.example"
+            ]
         );
     }
 }

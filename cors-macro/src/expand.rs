@@ -3,7 +3,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, Ident, Path, Type};
+use syn::{FnArg, Ident, Pat, Path, Type};
 
 use crate::errors::Errors;
 use crate::item::{self, Handler, ItemFn};
@@ -124,9 +124,23 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
         into_response,
         ok_bounds,
     } = handler;
-    if let Some(FnArg::Typed(first)) = sig.inputs.first_mut() {
-        *first.pat = syn::parse_quote!(#request);
-    }
+    // A plain `name` (or `mut name`) parameter is used where it is: binding it again would copy the
+    // request once more per call. Any other pattern is bound from a parameter of our own.
+    let plain = match request_pat {
+        Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
+            Some(ident.ident.clone())
+        }
+        _ => None,
+    };
+    let (request, rebind) = match plain {
+        Some(ident) => (ident, None),
+        None => {
+            if let Some(FnArg::Typed(first)) = sig.inputs.first_mut() {
+                *first.pat = syn::parse_quote!(#request);
+            }
+            (request.clone(), Some(quote!(let #request_pat = #request;)))
+        }
+    };
     // The body is pinned to the declared type so `return` and `?` mean exactly what they meant
     // without the macro; with `impl IntoResponse` the `Ok` type is left to inference.
     let body_type = if *into_response {
@@ -150,10 +164,8 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
             <#request_ty as #private::HandlerRequest>::decide(&#request, &#policy_static)
         }
     } else {
-        let located = Ident::new(
-            "__cors_request",
-            Span::mixed_site().located_at(request_ty.span()),
-        );
+        let mut located = request.clone();
+        located.set_span(request.span().located_at(request_ty.span()));
         quote_spanned! {request_ty.span()=>
             #private::HandlerRequest::decide(&#located, &#policy_static)
         }
@@ -187,12 +199,16 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
         }
     } else {
         // Named through the declared type, so an unsupported return type is reported on it.
-        let output = if policy.catch_errors {
+        let caught = if policy.catch_errors {
             quote_spanned!(declared.span()=> <#declared as #private::CatchErrors>::catch_errors(#output))
         } else {
             quote!(#output)
         };
-        quote!(<#declared as #private::HandlerOutput>::with_cors(#output, &#actual))
+        quote! {
+            let mut #output = #caught;
+            <#declared as #private::HandlerOutput>::add_cors(&mut #output, &#actual);
+            #output
+        }
     };
     let answer_preflight = if *into_response {
         // The rewritten return type, `Result<Response<Body>, E>`.
@@ -210,7 +226,7 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
                 #private::Decision::Preflight(#preflight) => return #answer_preflight,
                 #private::Decision::Actual(#actual) => #actual,
             };
-            let #request_pat = #request;
+            #rebind
             let #output = async move {
                 // Never runs: it only gives the block the handler's declared return type.
                 #[allow(

@@ -3,7 +3,7 @@
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
-    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, GetAll, ORIGIN, VARY,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use std::future::Future;
@@ -149,8 +149,9 @@ impl Cors {
         preflight_refused.insert(VARY, vary.clone());
 
         let mut preflight_allowed = HeaderMap::with_capacity(8);
-        preflight_allowed.insert(VARY, vary);
+        // First, so `preflight` finds it without a lookup.
         preflight_allowed.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        preflight_allowed.insert(VARY, vary);
         if credentials {
             preflight_allowed.insert(
                 ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -255,17 +256,27 @@ impl Cors {
     /// It is a preflight exactly when the method is `OPTIONS` and both `Origin` and
     /// `Access-Control-Request-Method` are present; any other `OPTIONS` is an ordinary request.
     pub fn check_parts(&self, method: &Method, headers: &HeaderMap) -> Decision<'_> {
-        if method == Method::OPTIONS
-            && headers.contains_key(ORIGIN)
-            && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
-        {
-            Decision::Preflight(self.preflight(headers))
-        } else {
-            Decision::Actual(Actual {
+        let is_options = method == Method::OPTIONS;
+        // An ordinary request to a `"*"` policy gets the same headers whatever its origin.
+        if !is_options && matches!(self.origins, Origins::Any) {
+            return Decision::Actual(Actual {
                 cors: self,
-                allow_origin: self.allow_origin(headers),
-            })
+                allow_origin: Some(HeaderValue::from_static("*")),
+            });
         }
+        // Each request header is looked up once: a preflight needs three of them, and every lookup
+        // hashes the name.
+        let origin = headers.get_all(ORIGIN);
+        if is_options && origin.iter().next().is_some() {
+            let method = headers.get_all(ACCESS_CONTROL_REQUEST_METHOD);
+            if method.iter().next().is_some() {
+                return Decision::Preflight(self.preflight(origin, method, headers));
+            }
+        }
+        Decision::Actual(Actual {
+            cors: self,
+            allow_origin: self.allow_origin(origin),
+        })
     }
 
     /// Runs `handler` under this policy: answers preflights without calling it, and adds the CORS
@@ -304,29 +315,29 @@ impl Cors {
         }
     }
 
-    /// The `Access-Control-Allow-Origin` value for this request, if its origin is allowed.
-    fn allow_origin(&self, headers: &HeaderMap) -> Option<HeaderValue> {
+    /// The `Access-Control-Allow-Origin` value for a request with these `Origin` lines, if its origin
+    /// is allowed.
+    fn allow_origin(&self, origin: GetAll<'_, HeaderValue>) -> Option<HeaderValue> {
         match &self.origins {
             Origins::Any => Some(HeaderValue::from_static("*")),
-            Origins::List(list) => match single(headers, &ORIGIN) {
-                Some(origin) => {
+            Origins::List(list) => match single(origin) {
+                Ok(origin) => {
                     let allowed = list.allow(origin);
                     if allowed.is_none() {
                         diagnostics::origin_refused(origin);
                     }
                     allowed
                 }
-                None => {
-                    if headers.contains_key(ORIGIN) {
-                        tracing::debug!(
-                            "CORS: no CORS headers: the request has more than one Origin header"
-                        );
-                    }
+                Err(Lines::None) => None,
+                Err(Lines::Several) => {
+                    tracing::debug!(
+                        "CORS: no CORS headers: the request has more than one Origin header"
+                    );
                     None
                 }
             },
             Origins::Closed(error) => {
-                if headers.contains_key(ORIGIN) {
+                if origin.iter().next().is_some() {
                     tracing::debug!(%error, "CORS: no CORS headers: the policy failed closed");
                 }
                 None
@@ -334,9 +345,15 @@ impl Cors {
         }
     }
 
-    fn preflight(&self, request: &HeaderMap) -> Preflight {
-        let allowed = self.allow_origin(request).and_then(|origin| {
-            let Some(method) = single(request, &ACCESS_CONTROL_REQUEST_METHOD)
+    fn preflight(
+        &self,
+        origin: GetAll<'_, HeaderValue>,
+        method: GetAll<'_, HeaderValue>,
+        request: &HeaderMap,
+    ) -> Preflight {
+        let allowed = self.allow_origin(origin).and_then(|origin| {
+            let Some(method) = single(method)
+                .ok()
                 .and_then(|method| self.methods.allow(method))
             else {
                 diagnostics::preflight_refused(request, "the requested method is not allowed");
@@ -358,8 +375,13 @@ impl Cors {
             };
         };
         let mut headers = self.preflight_allowed.clone();
-        if let Some(value) = headers.get_mut(ACCESS_CONTROL_ALLOW_ORIGIN) {
-            *value = allow_origin;
+        // The placeholder was inserted first, so it is normally the first entry: writing it there
+        // saves hashing the name again. Iteration order is not a promise of `http`, hence the check.
+        match headers.iter_mut().next() {
+            Some((name, value)) if name == ACCESS_CONTROL_ALLOW_ORIGIN => *value = allow_origin,
+            _ => {
+                headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+            }
         }
         if let Some(value) = echo_method {
             headers.insert(ACCESS_CONTROL_ALLOW_METHODS, value);
@@ -384,10 +406,10 @@ impl Methods {
                 .map(|_| Some(requested.clone())),
             Methods::List { methods, .. } => {
                 let bytes = requested.as_bytes();
-                let configured = methods.iter().any(|m| m.as_str().as_bytes() == bytes);
                 // CORS-safelisted methods need no `Access-Control-Allow-Methods` from the server.
                 let safelisted = matches!(bytes, b"GET" | b"HEAD" | b"POST");
-                (configured || safelisted).then_some(None)
+                let allowed = safelisted || methods.iter().any(|m| m.as_str().as_bytes() == bytes);
+                allowed.then_some(None)
             }
         }
     }
@@ -421,10 +443,13 @@ impl AllowHeaders {
                 }
                 match self {
                     AllowHeaders::List { names, .. } => {
-                        if !names
-                            .iter()
-                            .any(|n| n.as_str().as_bytes().eq_ignore_ascii_case(name))
-                        {
+                        // Browsers send lowercase names, as ours are: compare lengths, then bytes,
+                        // and fold case only when those differ.
+                        let listed = names.iter().any(|n| {
+                            let n = n.as_str().as_bytes();
+                            n.len() == name.len() && (n == name || n.eq_ignore_ascii_case(name))
+                        });
+                        if !listed {
                             return None;
                         }
                     }
@@ -491,7 +516,7 @@ impl Actual<'_> {
     /// there is removed, `Access-Control-Allow-Origin` (and `-Allow-Credentials`, `-Expose-Headers`) is
     /// set when the origin is allowed, and `Origin` is merged into `Vary` unless the policy is `"*"`.
     pub fn apply_to_headers(&self, headers: &mut HeaderMap) {
-        remove_access_control(headers);
+        let has_vary = remove_access_control(headers);
         let cors = self.cors;
         if let Some(origin) = &self.allow_origin {
             headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
@@ -506,28 +531,48 @@ impl Actual<'_> {
             }
         }
         if !matches!(cors.origins, Origins::Any) {
-            vary::merge(headers, VARY_ACTUAL, &HeaderValue::from_static("Origin"));
+            if has_vary {
+                vary::merge(headers, VARY_ACTUAL, &HeaderValue::from_static("Origin"));
+            } else {
+                headers.insert(VARY, HeaderValue::from_static("Origin"));
+            }
         }
     }
 }
 
+/// Why a header that must appear exactly once could not be read.
+enum Lines {
+    None,
+    Several,
+}
+
 /// The value of a header that must appear exactly once.
-fn single<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h HeaderValue> {
-    let mut values = headers.get_all(name).iter();
+fn single(values: GetAll<'_, HeaderValue>) -> Result<&HeaderValue, Lines> {
+    let mut values = values.into_iter();
     match (values.next(), values.next()) {
-        (Some(value), None) => Some(value),
-        _ => None,
+        (Some(value), None) => Ok(value),
+        (None, _) => Err(Lines::None),
+        (Some(_), Some(_)) => Err(Lines::Several),
     }
 }
 
-/// Removes every `Access-Control-*` header the handler set, so the policy's are the only ones.
-fn remove_access_control(headers: &mut HeaderMap) {
+/// Removes every `Access-Control-*` header the handler set, so the policy's are the only ones, and
+/// says whether it set `Vary` (found by the same pass over the names, which saves a lookup when not).
+fn remove_access_control(headers: &mut HeaderMap) -> bool {
     let is_cors = |name: &HeaderName| name.as_str().starts_with("access-control-");
-    if !headers.keys().any(is_cors) {
-        return;
+    let (mut has_vary, mut has_cors) = (false, false);
+    for name in headers.keys() {
+        if name == VARY {
+            has_vary = true;
+        } else if is_cors(name) {
+            has_cors = true;
+        }
     }
-    let names: Vec<HeaderName> = headers.keys().filter(|n| is_cors(n)).cloned().collect();
-    for name in names {
-        headers.remove(name);
+    if has_cors {
+        let names: Vec<HeaderName> = headers.keys().filter(|n| is_cors(n)).cloned().collect();
+        for name in names {
+            headers.remove(name);
+        }
     }
+    has_vary
 }

@@ -172,8 +172,9 @@ impl<B> HandlerRequest for Request<B> {
 pub trait HandlerOutput: Sized {
     /// The answer to a preflight, in this type.
     fn preflight(preflight: Preflight) -> Self;
-    /// The handler's output with the CORS headers added.
-    fn with_cors(self, actual: &Actual<'_>) -> Self;
+    /// Adds the CORS headers to the handler's output, in place (a response is too large to move
+    /// around for free).
+    fn add_cors(&mut self, actual: &Actual<'_>);
 }
 
 impl<B: Default> HandlerOutput for Response<B> {
@@ -181,9 +182,8 @@ impl<B: Default> HandlerOutput for Response<B> {
         preflight.into_response()
     }
 
-    fn with_cors(mut self, actual: &Actual<'_>) -> Self {
-        actual.apply(&mut self);
-        self
+    fn add_cors(&mut self, actual: &Actual<'_>) {
+        actual.apply(self);
     }
 }
 
@@ -192,8 +192,10 @@ impl<B: Default, E> HandlerOutput for Result<Response<B>, E> {
         Ok(preflight.into_response())
     }
 
-    fn with_cors(self, actual: &Actual<'_>) -> Self {
-        self.map(|response| response.with_cors(actual))
+    fn add_cors(&mut self, actual: &Actual<'_>) {
+        if let Ok(response) = self {
+            actual.apply(response);
+        }
     }
 }
 
@@ -235,7 +237,9 @@ pub async fn into_response_catching_errors<T: IntoResponse, E: std::fmt::Display
         Ok(value) => Ok(value.into_response().await),
         Err(error) => Err(error),
     };
-    converted.catch_errors().with_cors(&actual)
+    let mut output = converted.catch_errors();
+    output.add_cors(&actual);
+    output
 }
 
 /// Converts a handler's `Ok(impl IntoResponse)` into a `Response<Body>` and adds the CORS headers.
@@ -244,7 +248,11 @@ pub async fn into_response<T: IntoResponse, E>(
     actual: Actual<'_>,
 ) -> Result<Response<Body>, E> {
     match output {
-        Ok(value) => Ok(value.into_response().await.with_cors(&actual)),
+        Ok(value) => {
+            let mut response = value.into_response().await;
+            actual.apply(&mut response);
+            Ok(response)
+        }
         Err(error) => Err(error),
     }
 }
