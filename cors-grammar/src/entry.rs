@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use url::{Host, Url};
+use url::{Host, Position, Url};
 
 /// One entry of an origin allowlist, in the canonical form browsers send.
 ///
@@ -143,8 +143,13 @@ impl Entry {
             return Err(EntryError::MisplacedWildcard);
         }
 
-        let scheme = if secure { "https" } else { "http" };
-        let url = Url::parse(&format!("{scheme}://{host_and_port}")).map_err(url_error)?;
+        let scheme = if secure { "https://" } else { "http://" };
+        // Built by hand rather than with `format!`: lists of thousands of entries are canonicalised at
+        // cold start, and the formatting machinery was a fifth of the cost of each.
+        let mut text = String::with_capacity(scheme.len() + host_and_port.len());
+        text.push_str(scheme);
+        text.push_str(host_and_port);
+        let url = Url::parse(&text).map_err(url_error)?;
         // The authority was checked above to hold no path, query, fragment or userinfo; a URL
         // parser that still finds one means the host itself smuggled it in (percent-encoding).
         if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
@@ -172,7 +177,13 @@ impl Entry {
                 Some(Host::Ipv4(_) | Host::Ipv6(_)) => Err(EntryError::PatternOnIp),
             }
         } else {
-            Ok(Entry::Origin(url.origin().ascii_serialization()))
+            // For `http` and `https` the serialisation up to the path is the origin's ASCII
+            // serialisation (the host already in punycode, a default port left out); reusing it saves
+            // serialising the origin a second time.
+            let origin_len = url[..Position::BeforePath].len();
+            let mut origin = String::from(url);
+            origin.truncate(origin_len);
+            Ok(Entry::Origin(origin))
         }
     }
 
