@@ -5,9 +5,10 @@
 use std::cell::RefCell;
 use std::hint::black_box;
 
+use cors_benches::interleaved::Case;
 use cors_benches::{
-    DISALLOWED, Floor, PATTERN_MATCH, SIZES, allowed, bare, block_on, env_1, env_100, env_10000,
-    env_var, get, origins, pattern, preflight, seed, star,
+    DISALLOWED, Floor, PATTERN_MATCH, SIZES, allowed, bare, block_on, env_1, env_1_early_exit,
+    env_100, env_10000, env_var, get, origins, pattern, preflight, seed, star,
 };
 use criterion::{BatchSize, Criterion};
 use http::header::CONTENT_TYPE;
@@ -16,6 +17,7 @@ use lambda_http::tower::{Layer, Service, service_fn};
 use lambda_http::{Body, Request, Response};
 use std::convert::Infallible;
 use std::future::Future;
+use std::path::Path;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Requests built per batch. Small batches keep every case's working set (and the allocator's free
@@ -76,6 +78,12 @@ fn benches(c: &mut Criterion) {
 
     measure(
         c,
+        "cors_env_early_exit/allowed/1".to_owned(),
+        || get(Some(&allowed(1))),
+        env_1_early_exit,
+    );
+    measure(
+        c,
         "cors_star/allowed".to_owned(),
         || get(Some(DISALLOWED)),
         star,
@@ -89,26 +97,10 @@ fn benches(c: &mut Criterion) {
 
     for size in SIZES {
         let ok = allowed(size);
-        let layer = CorsLayer::new()
-            .allow_origin(AllowOrigin::list(
-                origins(size)
-                    .iter()
-                    .filter_map(|o| HeaderValue::from_str(o).ok()),
-            ))
-            .allow_credentials(true)
-            .allow_methods([
-                Method::GET,
-                Method::HEAD,
-                Method::PUT,
-                Method::PATCH,
-                Method::POST,
-                Method::DELETE,
-            ])
-            .allow_headers([CONTENT_TYPE]);
         // Called in place, as lambda_http's runtime calls the service it is given: cloning it per
         // request would clone the origin list too and charge that to tower-http. Its response
         // future owns everything it needs, so the borrow ends with `call`.
-        let service = RefCell::new(layer.layer(service_fn(bare)));
+        let service = tower_service(size);
         let tower = |r: Request| service.borrow_mut().call(r);
         measure(
             c,
@@ -149,6 +141,103 @@ fn benches(c: &mut Criterion) {
         })
     });
 }
+
+/// tower-http's `CorsLayer` configured to the `#[cors]` env policy (the attribute's default methods
+/// and headers, credentials) with a list of `size` origins, around the bare handler.
+fn tower_service(
+    size: usize,
+) -> RefCell<
+    impl Service<
+        Request,
+        Response = Response<Body>,
+        Error = Infallible,
+        Future = impl Future<Output = Result<Response<Body>, Infallible>>,
+    >,
+> {
+    let layer = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(
+            origins(size)
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok()),
+        ))
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::PATCH,
+            Method::POST,
+            Method::DELETE,
+        ])
+        .allow_headers([CONTENT_TYPE]);
+    RefCell::new(layer.layer(service_fn(bare)))
+}
+
+/// The cases the target ratios compare, measured interleaved (see `cors_benches::interleaved`), and
+/// written to `target/criterion/interleaved.json` for `scripts/bench-report`.
+fn interleaved(results: &Path) {
+    let towers = SIZES.map(tower_service);
+    let floors = SIZES.map(|size| Floor::new(&origins(size)));
+    let mut cases = vec![Case::new("bare", || get(Some(&allowed(1))), bare)];
+    size_cases(&mut cases, SIZES[0], env_1, &towers[0], &floors[0]);
+    cases.push(Case::new(
+        "cors_env_early_exit/allowed/1",
+        || get(Some(&allowed(1))),
+        env_1_early_exit,
+    ));
+    size_cases(&mut cases, SIZES[1], env_100, &towers[1], &floors[1]);
+    size_cases(&mut cases, SIZES[2], env_10000, &towers[2], &floors[2]);
+    println!("Interleaved measurement of the target cases ({ROUNDS} rounds)...");
+    let measured = cors_benches::interleaved::measure(&mut cases, ROUNDS);
+    for (name, ns) in &measured {
+        println!("  {name:40} {ns:10.1} ns");
+    }
+    let path = results.join("interleaved.json");
+    if let Err(error) = std::fs::write(&path, cors_benches::interleaved::to_json(&measured)) {
+        eprintln!("cannot write {}: {error}", path.display());
+        std::process::exit(1);
+    }
+}
+
+/// The interleaved cases of one list size: `#[cors]` (allowed origin and allowed preflight), the floor
+/// and tower-http.
+fn size_cases<'a, F, Fut, S>(
+    cases: &mut Vec<Case<'a>>,
+    size: usize,
+    handler: F,
+    tower: &'a RefCell<S>,
+    floor: &'a Floor,
+) where
+    F: Fn(Request) -> Fut + Copy + 'a,
+    Fut: Future<Output = Result<Response<Body>, Infallible>>,
+    S: Service<Request, Response = Response<Body>, Error = Infallible>,
+    S::Future: Future<Output = Result<Response<Body>, Infallible>>,
+{
+    let ok = allowed(size);
+    cases.push(Case::new(
+        format!("cors_env/allowed/{size}"),
+        move || get(Some(&allowed(size))),
+        handler,
+    ));
+    cases.push(Case::new(
+        format!("cors_env/preflight_allowed/{size}"),
+        move || preflight(&ok),
+        handler,
+    ));
+    cases.push(Case::new(
+        format!("floor/allowed/{size}"),
+        move || get(Some(&allowed(size))),
+        |r| floor.handle(r),
+    ));
+    cases.push(Case::new(
+        format!("tower_http/allowed/{size}"),
+        move || get(Some(&allowed(size))),
+        |r: Request| tower.borrow_mut().call(r),
+    ));
+}
+
+/// Rounds of the interleaved measurement: about 6 seconds, most of it tower-http at 10,000 origins.
+const ROUNDS: usize = 300;
 
 fn cors_cases<F, Fut>(c: &mut Criterion, size: usize, ok: &str, handler: F)
 where
@@ -203,6 +292,7 @@ fn main() {
     // Build every handler's policy before measuring anything, so that the first measurement of each
     // list size does not build it, and the heap is in the same state for every case.
     let _ = block_on(env_1(get(Some(&allowed(1)))));
+    let _ = block_on(env_1_early_exit(get(Some(&allowed(1)))));
     let _ = block_on(env_100(get(Some(&allowed(100)))));
     let _ = block_on(env_10000(get(Some(&allowed(10_000)))));
     let _ = block_on(star(get(None)));
@@ -214,4 +304,14 @@ fn main() {
         .configure_from_args();
     benches(&mut criterion);
     criterion.final_summary();
+    // Skipped when criterion only lists or test-runs the cases, or a filter names other cases.
+    let mut args = std::env::args().skip(1);
+    let quick = args.any(|a| a == "--test" || a == "--list");
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .unwrap_or_default();
+    if !quick && "interleaved".contains(filter.as_str()) {
+        interleaved(&results);
+    }
 }

@@ -3,6 +3,8 @@
 //! alternatives it is measured against (the seed's read-the-env-per-request check and a hand-tuned
 //! floor). tower-http's `CorsLayer` is built in the bench itself.
 
+pub mod interleaved;
+
 use std::collections::HashSet;
 use std::convert::Infallible;
 use std::future::Future;
@@ -99,6 +101,16 @@ fn json_ok() -> Response<Body> {
 pub async fn env_1(request: Request) -> Result<Response<Body>, Infallible> {
     let _ = request;
     Ok(json_ok())
+}
+
+/// `env_1` with a `?` in its body, as most real handlers have: `#[cors]` then runs the body in an async
+/// block of its own (so an early exit still gets the headers), which costs a second future.
+#[cors(origins_env = "CORS_BENCH_ORIGINS_1", credentials)]
+pub async fn env_1_early_exit(request: Request) -> Result<Response<Body>, Infallible> {
+    let _ = request;
+    let built: Result<Response<Body>, Infallible> = Ok(json_ok());
+    let response = built?;
+    Ok(response)
 }
 
 /// `bare` under `#[cors]` with the list of 100 origins from the environment, with credentials.

@@ -217,17 +217,12 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
         quote!(<#declared as #private::HandlerOutput>::preflight(#preflight))
     };
 
-    quote! {
-        #(#attrs)*
-        #vis #sig {
-            #(#inner_attrs)*
-            static #policy_static: #private::StaticPolicy = #private::StaticPolicy::new(#spec);
-            let #actual = match #decide {
-                #private::Decision::Preflight(#preflight) => return #answer_preflight,
-                #private::Decision::Actual(#actual) => #actual,
-            };
-            #rebind
-            let #output = async move {
+    // A body that can only end at its end runs in place. One that may `return` or `?` early (or holds
+    // a macro, which may expand to either) runs in an async block of its own, so that leaving it early
+    // still passes through `finish`; that costs a second future and a move of its output.
+    let run_body = if item::may_return_early(&body) {
+        quote! {
+            async move {
                 // Never runs: it only gives the block the handler's declared return type.
                 #[allow(
                     unknown_lints,
@@ -245,7 +240,29 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
                 }
                 #body
             }
-            .await;
+            .await
+        }
+    } else {
+        quote! {
+            {
+                #[allow(unknown_lints, clippy::let_with_type_underscore)]
+                let #output: #body_type = { #body };
+                #output
+            }
+        }
+    };
+
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            #(#inner_attrs)*
+            static #policy_static: #private::StaticPolicy = #private::StaticPolicy::new(#spec);
+            let #actual = match #decide {
+                #private::Decision::Preflight(#preflight) => return #answer_preflight,
+                #private::Decision::Actual(#actual) => #actual,
+            };
+            #rebind
+            let #output = #run_body;
             #finish
         }
 

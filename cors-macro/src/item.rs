@@ -1,6 +1,6 @@
 //! The annotated function, parsed only as far as the expansion needs: its body stays tokens.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -233,4 +233,59 @@ pub(crate) fn with_ok_type(ty: &Type, ok_type: Type) -> TokenStream {
         }
     }
     ty.to_token_stream()
+}
+
+/// Whether `body` may leave the function before its end: a `return`, a `?`, or a macro (whose
+/// expansion is not visible here and may hold either). Conservative: a `return` in a nested closure
+/// or a `?` in a nested item's bounds counts too.
+pub(crate) fn may_return_early(body: &TokenStream) -> bool {
+    let mut tokens = body.clone().into_iter().peekable();
+    let mut after_ident = false;
+    while let Some(token) = tokens.next() {
+        match &token {
+            TokenTree::Ident(ident) if ident == "return" => return true,
+            TokenTree::Punct(punct) if punct.as_char() == '?' => return true,
+            TokenTree::Punct(punct)
+                if punct.as_char() == '!'
+                    && after_ident
+                    && matches!(tokens.peek(), Some(TokenTree::Group(_))) =>
+            {
+                return true;
+            }
+            TokenTree::Group(group) if may_return_early(&group.stream()) => return true,
+            _ => {}
+        }
+        after_ident = matches!(token, TokenTree::Ident(_));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn early(body: &str) -> bool {
+        may_return_early(&body.parse().unwrap())
+    }
+
+    #[test]
+    fn bodies_that_can_only_end_at_their_end() {
+        assert!(!early("Ok(Response::new(Body::Empty))"));
+        assert!(!early("let x = a != b; if !x { f(x).await } else { g() }"));
+        assert!(!early(
+            "let v = items.iter().map(|i| i * 2).sum::<u32>(); Ok(v)"
+        ));
+    }
+
+    #[test]
+    fn returns_question_marks_and_macros_anywhere_count() {
+        assert!(early("if a { return Ok(x); } Ok(y)"));
+        assert!(early("let n = s.parse::<u32>()?; Ok(n)"));
+        assert!(early("let f = || { return 1; }; Ok(f())"));
+        assert!(early("{ { let v = g()?; } } Ok(())"));
+        // A macro may expand to `return` or `?`: it is not looked into.
+        assert!(early("Ok(format!(\"{x}\"))"));
+        assert!(early("bail![\"no\"]"));
+        assert!(early("ensure! { ok }; Ok(())"));
+    }
 }

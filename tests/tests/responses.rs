@@ -407,3 +407,61 @@ async fn every_handler_shape_answers_preflights_without_running() {
         assert_eq!(reply.status, 204, "{source}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Bodies run in place or in an async block of their own
+// ---------------------------------------------------------------------------
+
+/// Leaves the handler from inside a macro: `#[cors]` cannot see into the expansion, so a body holding a
+/// macro must still pass through the code that adds the headers.
+macro_rules! answer_early {
+    ($text:expr) => {
+        return Ok(Response::builder()
+            .status(202)
+            .body(Body::from($text))
+            .unwrap_or_default())
+    };
+}
+
+// REST APIs put the stage in front of the path, hence `ends_with`.
+#[cors(origins = ["https://app.example.com"], credentials)]
+async fn leaves_from_a_macro(event: Request) -> Result<Response<Body>, Error> {
+    if event.uri().path().ends_with("/early") {
+        answer_early!("early");
+    }
+    Ok(Response::new(Body::from("late")))
+}
+
+/// No `return`, `?` or macro: the body runs in place, without an async block of its own.
+#[cors(origins = ["https://app.example.com"], credentials)]
+async fn ends_at_its_end(event: Request) -> Result<Response<Body>, Error> {
+    let text = if event.uri().path().ends_with("/early") {
+        "early"
+    } else {
+        "late"
+    };
+    Ok(Response::new(Body::from(text)))
+}
+
+#[tokio::test]
+async fn every_way_out_of_the_body_gets_the_headers() {
+    let mut early = get(Some(APP));
+    early.path = "/early".to_owned();
+    let late = get(Some(APP));
+    let cases = [
+        (send_all(leaves_from_a_macro, &early).await, 202, "early"),
+        (send_all(leaves_from_a_macro, &late).await, 200, "late"),
+        (send_all(ends_at_its_end, &early).await, 200, "early"),
+        (send_all(ends_at_its_end, &late).await, 200, "late"),
+    ];
+    for (replies, status, body) in cases {
+        for reply in replies {
+            let source = reply.source;
+            assert_eq!(reply.status, status, "{source}");
+            assert_eq!(reply.body, body, "{source}");
+            assert_eq!(one(&reply, ACAO), APP, "{source}");
+            assert_eq!(one(&reply, ACAC), "true", "{source}");
+            assert_varies_on(&reply, VARY_ORIGIN);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Interleaved measurement, for the target ratios.
+//!
+//! Criterion measures one case after another, minutes apart; on a shared machine the speed of the
+//! whole machine drifts by 10-30 % over that time (the bare handler alone has measured 91 to 137 ns in
+//! different runs), which moves a ratio of two cases as much as any real difference. Here every case
+//! runs one batch per round, in an order that rotates each round, so all cases see the same machine;
+//! each case's time is the median of its batches.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use lambda_http::{Body, Request, Response};
+
+use crate::block_on;
+
+/// Calls per batch: enough that the first calls of a batch, which find the caches filled by the other
+/// cases, weigh little (with 64 the interleaved times were 10-20 % above criterion's).
+pub const BATCH: usize = 512;
+
+type Output = Result<Response<Body>, Infallible>;
+
+/// Runs one timed batch, leaving its responses in the vector for the caller to drop untimed.
+type Batch<'a> = Box<dyn FnMut(&mut Vec<Output>) -> Duration + 'a>;
+
+/// One measured case: a name, and how to run one timed batch of it.
+pub struct Case<'a> {
+    name: String,
+    batch: Batch<'a>,
+}
+
+impl<'a> Case<'a> {
+    /// `handler` on fresh requests from `request`, built before the clock starts; the responses are
+    /// dropped after it stops.
+    pub fn new<F, Fut>(
+        name: impl Into<String>,
+        request: impl Fn() -> Request + 'a,
+        handler: F,
+    ) -> Case<'a>
+    where
+        F: Fn(Request) -> Fut + 'a,
+        Fut: Future<Output = Output>,
+    {
+        Case {
+            name: name.into(),
+            batch: Box::new(move |outputs| {
+                let requests: Vec<Request> = (0..BATCH).map(|_| request()).collect();
+                let start = Instant::now();
+                for request in requests {
+                    outputs.push(black_box(block_on(handler(request))));
+                }
+                let elapsed = start.elapsed();
+                outputs.clear();
+                elapsed
+            }),
+        }
+    }
+}
+
+/// Runs `rounds` rounds (after `rounds / 10` discarded ones, to warm caches and the allocator) and
+/// returns each case's median time per call, in nanoseconds.
+pub fn measure(cases: &mut [Case<'_>], rounds: usize) -> Vec<(String, f64)> {
+    let mut outputs = Vec::with_capacity(BATCH);
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); cases.len()];
+    let warmup = rounds / 10;
+    for round in 0..warmup + rounds {
+        for i in 0..cases.len() {
+            let k = (i + round) % cases.len();
+            let elapsed = (cases[k].batch)(&mut outputs);
+            if round >= warmup {
+                times[k].push(elapsed);
+            }
+        }
+    }
+    cases
+        .iter()
+        .zip(times)
+        .map(|(case, mut times)| {
+            times.sort_unstable();
+            let median = times.get(times.len() / 2).copied().unwrap_or_default();
+            (case.name.clone(), median.as_nanos() as f64 / BATCH as f64)
+        })
+        .collect()
+}
+
+/// `results` as a JSON object of name to nanoseconds, for `scripts/bench-report`.
+pub fn to_json(results: &[(String, f64)]) -> String {
+    let fields: Vec<String> = results
+        .iter()
+        .map(|(name, ns)| format!("  {name:?}: {ns:.3}"))
+        .collect();
+    format!("{{\n{}\n}}\n", fields.join(",\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    #[test]
+    fn every_case_runs_one_batch_per_round_in_a_rotating_order() {
+        let log = RefCell::new(Vec::new());
+        let case = |name: &'static str| {
+            let log = &log;
+            Case::new(
+                name,
+                || Request::new(Body::Empty),
+                move |_request: Request| {
+                    log.borrow_mut().push(name);
+                    async { Ok(Response::new(Body::Empty)) }
+                },
+            )
+        };
+        let mut cases = [case("a"), case("b"), case("c")];
+        let results = measure(&mut cases, 20);
+        let names: Vec<&str> = results.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+
+        drop(cases);
+        let log = log.into_inner();
+        // 2 warm-up rounds and 20 measured ones, 3 cases, one batch each.
+        assert_eq!(log.len(), 22 * 3 * BATCH);
+        let batches: Vec<&str> = log.chunks(BATCH).map(|batch| batch[0]).collect();
+        assert!(
+            log.chunks(BATCH)
+                .all(|batch| batch.iter().all(|n| *n == batch[0]))
+        );
+        assert_eq!(batches[..9], ["a", "b", "c", "b", "c", "a", "c", "a", "b"]);
+    }
+
+    #[test]
+    fn json_names_every_case() {
+        let json = to_json(&[("bare".into(), 95.5), ("cors_env/allowed/1".into(), 230.25)]);
+        assert_eq!(
+            json,
+            "{\n  \"bare\": 95.500,\n  \"cors_env/allowed/1\": 230.250\n}\n"
+        );
+    }
+}
