@@ -130,6 +130,15 @@ fn benches(c: &mut Criterion) {
         );
     }
 
+    // The floor under any allowed preflight: copying its prebuilt headers into a map the response can
+    // own (two allocations and five entries). Taken from `env_1`'s own answer, so the values are the
+    // static ones its policy holds. Dropping the copy is not timed, as for the handlers.
+    let Ok(answer) = block_on(env_1(preflight(&allowed(1))));
+    let headers = answer.headers().clone();
+    c.bench_function("reference/clone_preflight_headers", |b| {
+        b.iter_with_large_drop(|| headers.clone())
+    });
+
     // What the first request of a cold Lambda pays: read the variable, parse and canonicalise every
     // entry, and index them. Not dropping the policy: a handler's lives as long as the process.
     c.bench_function("cold_start/env_list/1000", |b| {
