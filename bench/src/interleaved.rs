@@ -59,14 +59,17 @@ impl<'a> Case<'a> {
 }
 
 /// Runs `rounds` rounds (after `rounds / 10` discarded ones, to warm caches and the allocator) and
-/// returns each case's median time per call, in nanoseconds.
+/// returns each case's median time per call, in nanoseconds. The order of the cases is shuffled every
+/// round, so no case always runs after the same one (whose leftovers in the caches it would inherit).
 pub fn measure(cases: &mut [Case<'_>], rounds: usize) -> Vec<(String, f64)> {
     let mut outputs = Vec::with_capacity(BATCH);
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); cases.len()];
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    let mut shuffle = Shuffle(0x9e37_79b9_7f4a_7c15);
     let warmup = rounds / 10;
     for round in 0..warmup + rounds {
-        for i in 0..cases.len() {
-            let k = (i + round) % cases.len();
+        shuffle.shuffle(&mut order);
+        for &k in &order {
             let elapsed = (cases[k].batch)(&mut outputs);
             if round >= warmup {
                 times[k].push(elapsed);
@@ -82,6 +85,26 @@ pub fn measure(cases: &mut [Case<'_>], rounds: usize) -> Vec<(String, f64)> {
             (case.name.clone(), median.as_nanos() as f64 / BATCH as f64)
         })
         .collect()
+}
+
+/// A fixed-seed xorshift generator: the same orders in every run, without a dependency for it.
+struct Shuffle(u64);
+
+impl Shuffle {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Fisher-Yates.
+    fn shuffle(&mut self, items: &mut [usize]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
 }
 
 /// `results` as a JSON object of name to nanoseconds, for `scripts/bench-report`.
@@ -100,7 +123,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_case_runs_one_batch_per_round_in_a_rotating_order() {
+    fn every_case_runs_one_batch_per_round_in_shuffled_orders() {
         let log = RefCell::new(Vec::new());
         let case = |name: &'static str| {
             let log = &log;
@@ -115,19 +138,33 @@ mod tests {
         };
         let mut cases = [case("a"), case("b"), case("c")];
         let results = measure(&mut cases, 20);
+        drop(cases);
         let names: Vec<&str> = results.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(names, ["a", "b", "c"]);
 
-        drop(cases);
         let log = log.into_inner();
         // 2 warm-up rounds and 20 measured ones, 3 cases, one batch each.
         assert_eq!(log.len(), 22 * 3 * BATCH);
-        let batches: Vec<&str> = log.chunks(BATCH).map(|batch| batch[0]).collect();
         assert!(
             log.chunks(BATCH)
                 .all(|batch| batch.iter().all(|n| *n == batch[0]))
         );
-        assert_eq!(batches[..9], ["a", "b", "c", "b", "c", "a", "c", "a", "b"]);
+        let batches: Vec<&str> = log.chunks(BATCH).map(|batch| batch[0]).collect();
+        let rounds: Vec<&[&str]> = batches.chunks(3).collect();
+        for round in &rounds {
+            let mut sorted = round.to_vec();
+            sorted.sort_unstable();
+            assert_eq!(sorted, ["a", "b", "c"], "every case once per round");
+        }
+        // `a` is preceded by different cases in different rounds (or runs first).
+        let before_a: std::collections::HashSet<Option<&str>> = rounds
+            .iter()
+            .map(|round| {
+                let at = round.iter().position(|n| *n == "a").unwrap_or(0);
+                at.checked_sub(1).map(|i| round[i])
+            })
+            .collect();
+        assert!(before_a.len() >= 2, "{before_a:?}");
     }
 
     #[test]

@@ -222,7 +222,7 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
     // still passes through `finish`; that costs a second future and a move of its output.
     let run_body = if item::may_return_early(&body) {
         quote! {
-            async move {
+            let #output = async move {
                 // Never runs: it only gives the block the handler's declared return type.
                 #[allow(
                     unknown_lints,
@@ -240,16 +240,20 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
                 }
                 #body
             }
-            .await
+            .await;
         }
     } else {
         quote! {
-            {
-                #[allow(unknown_lints, clippy::let_with_type_underscore)]
-                let #output: #body_type = { #body };
-                #output
-            }
+            #[allow(unknown_lints, clippy::let_with_type_underscore)]
+            let #output: #body_type = { #body };
         }
+    };
+    // A body that diverges (`loop {}`, `std::process::exit(1)`) makes what follows it unreachable; the
+    // warning is given once, on the first statement after the body, which is ours: allow it there, so
+    // the expansion adds no warning the handler did not have.
+    let after_body = quote! {
+        #[allow(unreachable_code)]
+        let #output = #output;
     };
 
     quote! {
@@ -262,7 +266,8 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
                 #private::Decision::Actual(#actual) => #actual,
             };
             #rebind
-            let #output = #run_body;
+            #run_body
+            #after_body
             #finish
         }
 

@@ -235,27 +235,34 @@ pub(crate) fn with_ok_type(ty: &Type, ok_type: Type) -> TokenStream {
     ty.to_token_stream()
 }
 
-/// Whether `body` may leave the function before its end: a `return`, a `?`, or a macro (whose
-/// expansion is not visible here and may hold either). Conservative: a `return` in a nested closure
-/// or a `?` in a nested item's bounds counts too.
+/// Whether `body` may leave the function before its end: a `return`, a `?`, or a macro or attribute
+/// (whose expansion is not visible here and may hold either). Conservative: a `return` in a nested
+/// closure, a `?` in a nested item's bounds or a `!(...)` negation count too.
 pub(crate) fn may_return_early(body: &TokenStream) -> bool {
     let mut tokens = body.clone().into_iter().peekable();
-    let mut after_ident = false;
     while let Some(token) = tokens.next() {
         match &token {
             TokenTree::Ident(ident) if ident == "return" => return true,
             TokenTree::Punct(punct) if punct.as_char() == '?' => return true,
+            // `name!(...)`, `path::name![...]`, and a macro path from a `macro_rules!` fragment (an
+            // invisible group before the `!`); also a negation `!(...)`, which is harmless to count.
+            // `#[attr]` (and `#![attr]`) on an item or statement of the body may expand to anything.
             TokenTree::Punct(punct)
-                if punct.as_char() == '!'
-                    && after_ident
+                if matches!(punct.as_char(), '!' | '#')
                     && matches!(tokens.peek(), Some(TokenTree::Group(_))) =>
             {
                 return true;
             }
+            TokenTree::Punct(punct) if punct.as_char() == '#' => {
+                if let Some(TokenTree::Punct(bang)) = tokens.peek() {
+                    if bang.as_char() == '!' {
+                        return true;
+                    }
+                }
+            }
             TokenTree::Group(group) if may_return_early(&group.stream()) => return true,
             _ => {}
         }
-        after_ident = matches!(token, TokenTree::Ident(_));
     }
     false
 }
@@ -272,6 +279,7 @@ mod tests {
     fn bodies_that_can_only_end_at_their_end() {
         assert!(!early("Ok(Response::new(Body::Empty))"));
         assert!(!early("let x = a != b; if !x { f(x).await } else { g() }"));
+        assert!(!early("let n = a[0] + b.len(); Ok(n)"));
         assert!(!early(
             "let v = items.iter().map(|i| i * 2).sum::<u32>(); Ok(v)"
         ));
@@ -287,5 +295,23 @@ mod tests {
         assert!(early("Ok(format!(\"{x}\"))"));
         assert!(early("bail![\"no\"]"));
         assert!(early("ensure! { ok }; Ok(())"));
+        // An attribute macro on a nested item or statement may expand to a `return`.
+        assert!(early("#[my_attr] fn helper() {} Ok(())"));
+        assert!(early("#![my_attr] Ok(())"));
+        // A macro path interpolated by `macro_rules!` reaches the attribute as an invisible group.
+        let interpolated: TokenStream = [
+            TokenTree::Group(proc_macro2::Group::new(
+                proc_macro2::Delimiter::None,
+                "leave".parse().unwrap(),
+            )),
+            TokenTree::Punct(proc_macro2::Punct::new('!', proc_macro2::Spacing::Alone)),
+            TokenTree::Group(proc_macro2::Group::new(
+                proc_macro2::Delimiter::Parenthesis,
+                TokenStream::new(),
+            )),
+        ]
+        .into_iter()
+        .collect();
+        assert!(may_return_early(&interpolated));
     }
 }

@@ -432,6 +432,22 @@ async fn leaves_from_a_macro(event: Request) -> Result<Response<Body>, Error> {
     Ok(Response::new(Body::from("late")))
 }
 
+/// The same, with the macro's path passed through a `macro_rules!` fragment: it reaches `#[cors]` as an
+/// invisible group before the `!`.
+macro_rules! handler_leaving_through {
+    ($name:ident, $leave:path) => {
+        #[cors(origins = ["https://app.example.com"], credentials)]
+        async fn $name(event: Request) -> Result<Response<Body>, Error> {
+            if event.uri().path().ends_with("/early") {
+                $leave!("early");
+            }
+            Ok(Response::new(Body::from("late")))
+        }
+    };
+}
+
+handler_leaving_through!(leaves_from_a_macro_fragment, answer_early);
+
 /// No `return`, `?` or macro: the body runs in place, without an async block of its own.
 #[cors(origins = ["https://app.example.com"], credentials)]
 async fn ends_at_its_end(event: Request) -> Result<Response<Body>, Error> {
@@ -451,6 +467,11 @@ async fn every_way_out_of_the_body_gets_the_headers() {
     let cases = [
         (send_all(leaves_from_a_macro, &early).await, 202, "early"),
         (send_all(leaves_from_a_macro, &late).await, 200, "late"),
+        (
+            send_all(leaves_from_a_macro_fragment, &early).await,
+            202,
+            "early",
+        ),
         (send_all(ends_at_its_end, &early).await, 200, "early"),
         (send_all(ends_at_its_end, &late).await, 200, "late"),
     ];
