@@ -443,12 +443,9 @@ impl AllowHeaders {
                 }
                 match self {
                     AllowHeaders::List { names, .. } => {
-                        // Browsers send lowercase names, as ours are: compare lengths, then bytes,
-                        // and fold case only when those differ.
-                        let listed = names.iter().any(|n| {
-                            let n = n.as_str().as_bytes();
-                            n.len() == name.len() && (n == name || n.eq_ignore_ascii_case(name))
-                        });
+                        let listed = names
+                            .iter()
+                            .any(|n| n.as_str().as_bytes().eq_ignore_ascii_case(name));
                         if !listed {
                             return None;
                         }

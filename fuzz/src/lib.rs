@@ -1,16 +1,16 @@
-//! What the fuzz targets share: the policy they run, a URL-parser oracle for origins (written apart from
-//! the matcher, like the one in `tests/tests/properties.rs`), readers for response headers, the env-list
+//! What the fuzz targets share: the policy they run, the URL-parser oracle for origins of
+//! `tests/tests/properties.rs` (written apart from the matcher), readers for response headers, the env-list
 //! round-trip check, and a runtime-free executor for `#[cors]` handlers.
 //!
 //! Every check panics on a broken invariant: libFuzzer records the input as a crash.
 
 use std::future::Future;
 use std::pin::pin;
+use std::sync::LazyLock;
 use std::task::{Context, Poll, Waker};
 
 use cors_grammar::{Entry, OriginList, parse_list};
 use http::{HeaderMap, HeaderName, HeaderValue};
-use url::{Host, Url};
 
 /// The allowlist the `origin` and `handler` targets run: exact origins (one with a port, one IPv6) and
 /// subdomain patterns (one with a port).
@@ -22,59 +22,25 @@ pub const ORIGINS: &[&str] = &[
     "http://*.dev.example.net:8080",
 ];
 
-/// The longest `Origin` value cors-runtime looks at.
-pub const MAX_ORIGIN_LEN: usize = 512;
+/// The origin oracle of the property tests: the same file, so the two can never disagree.
+#[path = "../../tests/src/oracle.rs"]
+pub mod oracle;
 
-/// Whether a request whose `Origin` lines are `lines` is allowed by [`ORIGINS`], by the URL parser:
-/// exactly one value of at most [`MAX_ORIGIN_LEN`] bytes, which the parser serialises back to the same bytes, equal to an exact entry or
-/// with a pattern's scheme and port and the pattern's base behind one or more non-empty DNS labels.
+pub use oracle::MAX_ORIGIN_LEN;
+
+/// Whether a request whose `Origin` lines are `lines` is allowed by [`ORIGINS`], according to the
+/// [`oracle`].
 pub fn url_allows(lines: &[&[u8]]) -> bool {
-    let [raw] = lines else { return false };
-    // cors-runtime refuses values over 512 bytes before matching (`MAX_ORIGIN_LEN` in allowlist.rs),
-    // far above any browser's serialisation (`https://`, a 253-byte host, `:65535`: 267 bytes).
-    if raw.len() > MAX_ORIGIN_LEN {
-        return false;
-    }
-    let Ok(raw) = std::str::from_utf8(raw) else {
-        return false;
-    };
-    let Ok(url) = Url::parse(raw) else {
-        return false;
-    };
-    if url.origin().ascii_serialization() != raw {
-        return false;
-    }
-    let exact = [
-        "https://app.example.com",
-        "http://localhost:3000",
-        "http://[::1]:8080",
-    ];
-    let patterns = [
-        ("https", "example.org", None),
-        ("http", "dev.example.net", Some(8080)),
-    ];
-    exact.contains(&raw)
-        || patterns.iter().any(|&(scheme, base, port)| {
-            url.scheme() == scheme
-                && url.port() == port
-                && match url.host() {
-                    Some(Host::Domain(host)) => host
-                        .strip_suffix(base)
-                        .and_then(|front| front.strip_suffix('.'))
-                        .is_some_and(|front| {
-                            front.split('.').all(|label| {
-                                !label.is_empty()
-                                    && label.bytes().all(|b| {
-                                        b.is_ascii_lowercase()
-                                            || b.is_ascii_digit()
-                                            || b == b'-'
-                                            || b == b'_'
-                                    })
-                            })
-                        }),
-                    _ => false,
-                }
-        })
+    static ENTRIES: LazyLock<Vec<oracle::Canonical>> = LazyLock::new(|| {
+        ORIGINS
+            .iter()
+            .map(|entry| match entry.split_once("://*.") {
+                Some((scheme, base_and_port)) => oracle::pattern(scheme, base_and_port),
+                None => oracle::exact(entry),
+            })
+            .collect()
+    });
+    oracle::allows(&ENTRIES, lines)
 }
 
 /// Every value of header `name`, as bytes.

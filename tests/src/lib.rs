@@ -34,6 +34,7 @@
 //! ```
 
 mod event;
+pub mod oracle;
 mod reply;
 
 use std::fmt;
