@@ -218,8 +218,8 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
     };
 
     // A body that can only end at its end runs in place. One that may `return` or `?` early (or holds
-    // a macro, which may expand to either) runs in an async block of its own, so that leaving it early
-    // still passes through `finish`; that costs a second future and a move of its output.
+    // a macro or attribute, which may expand to either: see `may_return_early`) runs in an async block
+    // of its own, so that leaving it early still passes through `finish`; that costs a second future.
     let run_body = if item::may_return_early(&body) {
         quote! {
             let #output = async move {

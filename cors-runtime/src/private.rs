@@ -172,8 +172,7 @@ impl<B> HandlerRequest for Request<B> {
 pub trait HandlerOutput: Sized {
     /// The answer to a preflight, in this type.
     fn preflight(preflight: Preflight) -> Self;
-    /// Adds the CORS headers to the handler's output, in place (a response is too large to move
-    /// around for free).
+    /// Adds the CORS headers to the handler's output (to the response of an `Ok`).
     fn add_cors(&mut self, actual: &Actual<'_>);
 }
 
