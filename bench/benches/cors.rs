@@ -8,7 +8,7 @@ use std::hint::black_box;
 use cors_benches::interleaved::Case;
 use cors_benches::{
     DISALLOWED, Floor, PATTERN_MATCH, SIZES, allowed, bare, block_on, env_1, env_1_early_exit,
-    env_100, env_10000, env_var, get, origins, pattern, preflight, seed, star,
+    env_1_macro, env_100, env_10000, env_var, get, origins, pattern, preflight, seed, star,
 };
 use criterion::{BatchSize, Criterion};
 use http::header::CONTENT_TYPE;
@@ -64,6 +64,12 @@ fn benches(c: &mut Criterion) {
                     "cors_env_early_exit/allowed/1".to_owned(),
                     || get(Some(&allowed(1))),
                     env_1_early_exit,
+                );
+                measure(
+                    c,
+                    "cors_env_macro/allowed/1".to_owned(),
+                    || get(Some(&allowed(1))),
+                    env_1_macro,
                 );
             }
             100 => cors_cases(c, size, &ok, env_100),
@@ -196,6 +202,11 @@ fn interleaved(results: &Path) {
         || get(Some(&allowed(1))),
         env_1_early_exit,
     ));
+    cases.push(Case::new(
+        "cors_env_macro/allowed/1",
+        || get(Some(&allowed(1))),
+        env_1_macro,
+    ));
     size_cases(&mut cases, SIZES[1], env_100, &towers[1], &floors[1]);
     size_cases(&mut cases, SIZES[2], env_10000, &towers[2], &floors[2]);
     println!("Interleaved measurement of the target cases ({ROUNDS} rounds)...");
@@ -304,6 +315,7 @@ fn main() {
     // list size does not build it, and the heap is in the same state for every case.
     let _ = block_on(env_1(get(Some(&allowed(1)))));
     let _ = block_on(env_1_early_exit(get(Some(&allowed(1)))));
+    let _ = block_on(env_1_macro(get(Some(&allowed(1)))));
     let _ = block_on(env_100(get(Some(&allowed(100)))));
     let _ = block_on(env_10000(get(Some(&allowed(10_000)))));
     let _ = block_on(star(get(None)));

@@ -8,14 +8,14 @@
 //! ```
 //!
 //! The difference between the two totals, divided by 10,000, is the cost of one request. CASE is
-//! `bare`, `allowed`, `early_exit` (list of 1 only), `disallowed`, `preflight` or `floor`; SIZE is 1,
+//! `bare`, `allowed`, `early_exit` or `macro` (list of 1 only), `disallowed`, `preflight` or `floor`; SIZE is 1,
 //! 100 or 10000.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use cors_benches::{
-    DISALLOWED, Floor, allowed, bare, block_on, env_1, env_1_early_exit, env_100, env_10000,
-    env_var, get, origins, preflight,
+    DISALLOWED, Floor, allowed, bare, block_on, env_1, env_1_early_exit, env_1_macro, env_100,
+    env_10000, env_var, get, origins, preflight,
 };
 
 fn main() {
@@ -45,6 +45,7 @@ fn main() {
             "bare" => block_on(bare(get(Some(&origin)))),
             "allowed" => cors(get(Some(&origin))),
             "early_exit" => block_on(env_1_early_exit(get(Some(&origin)))),
+            "macro" => block_on(env_1_macro(get(Some(&origin)))),
             "disallowed" => cors(get(Some(DISALLOWED))),
             "preflight" => cors(preflight(&origin)),
             "floor" => block_on(floor.handle(get(Some(&origin)))),

@@ -217,11 +217,26 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
         quote!(<#declared as #private::HandlerOutput>::preflight(#preflight))
     };
 
-    // A body that can only end at its end runs in place. One that may `return` or `?` early (or holds
-    // a macro or attribute, which may expand to either: see `may_return_early`) runs in an async block
-    // of its own, so that leaving it early still passes through `finish`; that costs a second future.
-    let run_body = if item::may_return_early(&body) {
-        quote! {
+    // The body runs in place when its `return`s and `?`s can be rewritten as breaks out of a labeled
+    // block (see `exits`): a nested async block would make the future hold the request twice. Any
+    // other body runs in an async block of its own, so that leaving it early still passes through
+    // `finish`.
+    let label = syn::Lifetime::new("'__cors_body", Span::mixed_site());
+    let returns_result = item::result_ok_type(declared).is_some();
+    let run_body = match crate::exits::in_place(&body, &label, returns_result) {
+        Some(in_place) => {
+            let stmts = in_place.stmts;
+            let block = if in_place.breaks {
+                quote!(#label: { #stmts })
+            } else {
+                quote!({ #stmts })
+            };
+            quote! {
+                #[allow(unknown_lints, clippy::let_with_type_underscore)]
+                let #output: #body_type = #block;
+            }
+        }
+        None => quote! {
             let #output = async move {
                 // Never runs: it only gives the block the handler's declared return type.
                 #[allow(
@@ -241,12 +256,7 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
                 #body
             }
             .await;
-        }
-    } else {
-        quote! {
-            #[allow(unknown_lints, clippy::let_with_type_underscore)]
-            let #output: #body_type = { #body };
-        }
+        },
     };
     // A body that diverges (`loop {}`, `std::process::exit(1)`) makes what follows it unreachable; the
     // warning is given once, on the first statement after the body, which is ours: allow it there, so

@@ -1,6 +1,7 @@
-//! The annotated function, parsed only as far as the expansion needs: its body stays tokens.
+//! The annotated function, parsed only as far as the expansion needs: its body stays tokens (`exits`
+//! parses a copy of it).
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -166,7 +167,7 @@ fn return_kind(ty: &Type, errors: &mut Errors) -> Option<(TokenStream, Span)> {
 }
 
 /// The `T` of `Result<T, E>` (any path ending in `Result` with two type arguments).
-fn result_ok_type(ty: &Type) -> Option<&Type> {
+pub(crate) fn result_ok_type(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != "Result" {
@@ -233,85 +234,4 @@ pub(crate) fn with_ok_type(ty: &Type, ok_type: Type) -> TokenStream {
         }
     }
     ty.to_token_stream()
-}
-
-/// Whether `body` may leave the function before its end: a `return`, a `?`, or a macro or attribute
-/// (whose expansion is not visible here and may hold either). Conservative: a `return` in a nested
-/// closure, a `?` in a nested item's bounds or a `!(...)` negation count too.
-pub(crate) fn may_return_early(body: &TokenStream) -> bool {
-    let mut tokens = body.clone().into_iter().peekable();
-    while let Some(token) = tokens.next() {
-        match &token {
-            TokenTree::Ident(ident) if ident == "return" => return true,
-            TokenTree::Punct(punct) if punct.as_char() == '?' => return true,
-            // `name!(...)`, `path::name![...]`, and a macro path from a `macro_rules!` fragment (an
-            // invisible group before the `!`); also a negation `!(...)`, which is harmless to count.
-            // `#[attr]` (and `#![attr]`) on an item or statement of the body may expand to anything.
-            TokenTree::Punct(punct)
-                if matches!(punct.as_char(), '!' | '#')
-                    && matches!(tokens.peek(), Some(TokenTree::Group(_))) =>
-            {
-                return true;
-            }
-            TokenTree::Punct(punct) if punct.as_char() == '#' => {
-                if let Some(TokenTree::Punct(bang)) = tokens.peek() {
-                    if bang.as_char() == '!' {
-                        return true;
-                    }
-                }
-            }
-            TokenTree::Group(group) if may_return_early(&group.stream()) => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn early(body: &str) -> bool {
-        may_return_early(&body.parse().unwrap())
-    }
-
-    #[test]
-    fn bodies_that_can_only_end_at_their_end() {
-        assert!(!early("Ok(Response::new(Body::Empty))"));
-        assert!(!early("let x = a != b; if !x { f(x).await } else { g() }"));
-        assert!(!early("let n = a[0] + b.len(); Ok(n)"));
-        assert!(!early(
-            "let v = items.iter().map(|i| i * 2).sum::<u32>(); Ok(v)"
-        ));
-    }
-
-    #[test]
-    fn returns_question_marks_and_macros_anywhere_count() {
-        assert!(early("if a { return Ok(x); } Ok(y)"));
-        assert!(early("let n = s.parse::<u32>()?; Ok(n)"));
-        assert!(early("let f = || { return 1; }; Ok(f())"));
-        assert!(early("{ { let v = g()?; } } Ok(())"));
-        // A macro may expand to `return` or `?`: it is not looked into.
-        assert!(early("Ok(format!(\"{x}\"))"));
-        assert!(early("bail![\"no\"]"));
-        assert!(early("ensure! { ok }; Ok(())"));
-        // An attribute macro on a nested item or statement may expand to a `return`.
-        assert!(early("#[my_attr] fn helper() {} Ok(())"));
-        assert!(early("#![my_attr] Ok(())"));
-        // A macro path interpolated by `macro_rules!` reaches the attribute as an invisible group.
-        let interpolated: TokenStream = [
-            TokenTree::Group(proc_macro2::Group::new(
-                proc_macro2::Delimiter::None,
-                "leave".parse().unwrap(),
-            )),
-            TokenTree::Punct(proc_macro2::Punct::new('!', proc_macro2::Spacing::Alone)),
-            TokenTree::Group(proc_macro2::Group::new(
-                proc_macro2::Delimiter::Parenthesis,
-                TokenStream::new(),
-            )),
-        ]
-        .into_iter()
-        .collect();
-        assert!(may_return_early(&interpolated));
-    }
 }

@@ -7,6 +7,7 @@
 
 mod attr;
 mod errors;
+mod exits;
 mod expand;
 mod item;
 mod valid;
@@ -78,9 +79,11 @@ use proc_macro::TokenStream;
 /// `Response<Body>`), `Result<Response<B>, E>` or `Response<B>` with `B: Default`.
 ///
 /// `return` and `?` in the body behave as without the attribute, and the response still gets the CORS
-/// headers: a body that may leave early (it holds `return`, `?` or a macro, which may expand to either)
-/// runs in an `async` block of its own, whose output the headers are added to; any other body runs in
-/// place, which saves a second future per call.
+/// headers. The body runs in place, with each `return` and `?` of its own rewritten as a `break` to the
+/// step that adds the headers (those of closures, async blocks and nested functions are theirs and are
+/// left alone). A body holding a macro call or an attribute macro, whose expansion is not visible to
+/// the attribute and may `return`, runs in an `async` block of its own instead, whose output the headers
+/// are added to; that costs a second copy of the request in the handler's future.
 ///
 /// ```
 /// use cors_runtime::cors;

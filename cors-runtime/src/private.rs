@@ -198,6 +198,44 @@ impl<B: Default, E> HandlerOutput for Result<Response<B>, E> {
     }
 }
 
+/// The operand of a `?` in a `#[cors]` body that runs in place, where the macro writes each `?` as a
+/// `break` out of the body (see the macro's `exits` module): it takes what `?` takes in a handler
+/// returning `Result`.
+#[diagnostic::on_unimplemented(
+    message = "the `?` operator can only be used on `Result`s in a `#[cors]` handler that returns `Result`, found `{Self}`",
+    label = "cannot use the `?` operator on `{Self}` here",
+    note = "convert it into a `Result` first, e.g. `option.ok_or(error)?`"
+)]
+pub trait QuestionMark<T, E> {
+    /// The operand as a `Result`: `Ok(T)` is what `?` gives, `Err(E)` what it returns, converted.
+    fn into_result(self) -> Result<T, E>;
+}
+
+impl<T, E> QuestionMark<T, E> for Result<T, E> {
+    #[inline(always)]
+    fn into_result(self) -> Self {
+        self
+    }
+}
+
+/// The error conversion `?` does, with rustc's message when it is missing.
+#[diagnostic::on_unimplemented(
+    message = "`?` couldn't convert the error to `{Self}`",
+    label = "the trait `From<{E}>` is not implemented for `{Self}`",
+    note = "the question mark operation (`?`) implicitly performs a conversion on the error value using the `From` trait"
+)]
+pub trait ConvertError<E> {
+    /// `From::from`: `?`'s conversion of `error` into the handler's error type.
+    fn convert(error: E) -> Self;
+}
+
+impl<E, F: From<E>> ConvertError<E> for F {
+    #[inline(always)]
+    fn convert(error: E) -> Self {
+        F::from(error)
+    }
+}
+
 /// What `catch_errors` does to a handler's output: an `Err` becomes an empty `500` response (which then
 /// gets the CORS headers like any other), and the error is logged instead of shown.
 #[diagnostic::on_unimplemented(

@@ -448,6 +448,18 @@ macro_rules! handler_leaving_through {
 
 handler_leaving_through!(leaves_from_a_macro_fragment, answer_early);
 
+/// `return` and `?` and no macro: they are rewritten as breaks, and the body runs in place.
+#[cors(origins = ["https://app.example.com"], credentials)]
+async fn leaves_in_place(event: Request) -> Result<Response<Body>, Error> {
+    for segment in event.uri().path().split('/') {
+        if segment == "early" {
+            let response = Response::builder().status(202).body(Body::from("early"))?;
+            return Ok(response);
+        }
+    }
+    Ok(Response::new(Body::from("late")))
+}
+
 /// No `return`, `?` or macro: the body runs in place, without an async block of its own.
 #[cors(origins = ["https://app.example.com"], credentials)]
 async fn ends_at_its_end(event: Request) -> Result<Response<Body>, Error> {
@@ -472,6 +484,8 @@ async fn every_way_out_of_the_body_gets_the_headers() {
             202,
             "early",
         ),
+        (send_all(leaves_in_place, &early).await, 202, "early"),
+        (send_all(leaves_in_place, &late).await, 200, "late"),
         (send_all(ends_at_its_end, &early).await, 200, "early"),
         (send_all(ends_at_its_end, &late).await, 200, "late"),
     ];
