@@ -443,9 +443,13 @@ impl AllowHeaders {
                 }
                 match self {
                     AllowHeaders::List { names, .. } => {
-                        let listed = names
-                            .iter()
-                            .any(|n| n.as_str().as_bytes().eq_ignore_ascii_case(name));
+                        // Browsers send the names lowercased, as `HeaderName` holds them (Fetch's
+                        // "CORS-unsafe request-header names"): the exact comparison settles almost
+                        // every name without the per-byte case folding.
+                        let listed = names.iter().any(|n| {
+                            let n = n.as_str().as_bytes();
+                            n == name || n.eq_ignore_ascii_case(name)
+                        });
                         if !listed {
                             return None;
                         }
