@@ -32,6 +32,7 @@ pub(crate) fn in_place(
         opaque: false,
         exits: 0,
         question_marks: 0,
+        loops: 0,
     };
     for stmt in &mut stmts {
         rewriter.visit_stmt_mut(stmt);
@@ -59,6 +60,8 @@ struct Rewriter<'a> {
     opaque: bool,
     exits: usize,
     question_marks: usize,
+    /// How many loops the visited expression is in.
+    loops: usize,
 }
 
 impl VisitMut for Rewriter<'_> {
@@ -66,16 +69,29 @@ impl VisitMut for Rewriter<'_> {
         match expr {
             // A `return` or `?` in these leaves them, not the handler.
             Expr::Closure(_) | Expr::Async(_) | Expr::TryBlock(_) | Expr::Const(_) => {}
-            // Syntax syn does not model (`become`, `do yeet`): it may leave the function.
-            Expr::Verbatim(_) => self.opaque = true,
+            // Syntax syn does not model (`become`, `do yeet`): it may leave the function. An empty
+            // one is a stray `;`.
+            Expr::Verbatim(tokens) => self.opaque |= !tokens.is_empty(),
+            Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) => {
+                self.loops += 1;
+                visit_mut::visit_expr_mut(self, expr);
+                self.loops -= 1;
+            }
+            // An unlabeled `break` outside any loop is an error, which the label would turn into one
+            // about a labeled block the user never wrote: the nested block keeps rustc's.
+            Expr::Break(ExprBreak { label: None, .. }) if self.loops == 0 => self.opaque = true,
             Expr::Return(ret) => {
                 visit_mut::visit_expr_return_mut(self, ret);
                 self.exits += 1;
-                let span = ret.return_token.span;
+                // Located on the `return`, so errors about its value point there; hygienic, so lints
+                // see generated code.
+                let span = Span::mixed_site().located_at(ret.return_token.span);
+                let mut label = self.label.clone();
+                label.set_span(span);
                 *expr = Expr::Break(ExprBreak {
                     attrs: std::mem::take(&mut ret.attrs),
                     break_token: syn::Token![break](span),
-                    label: Some(self.label.clone()),
+                    label: Some(label),
                     expr: ret.expr.take(),
                 });
             }
@@ -85,25 +101,28 @@ impl VisitMut for Rewriter<'_> {
                 self.question_marks += 1;
                 let attrs = &question.attrs;
                 let operand = &question.expr;
-                let label = self.label;
                 // Located on the `?`, like rustc's errors for it; hygienic, so the bindings are not
                 // the user's and lints see generated code.
                 let span = Span::mixed_site().located_at(question.question_token.span);
+                let mut label = self.label.clone();
+                label.set_span(span);
                 let private = quote_spanned!(span=> ::cors_runtime::__private);
                 let (value, error) = (
                     syn::Ident::new("__cors_value", span),
                     syn::Ident::new("__cors_error", span),
                 );
+                // Parenthesized: a statement that starts with `match` ends at its `}`, so `x?[0] = 1;`
+                // or `x? as u64` would not parse without them.
                 *expr = Expr::Verbatim(quote_spanned! {span=>
                     #(#attrs)*
-                    match #private::QuestionMark::into_result(#operand) {
+                    (match #private::QuestionMark::into_result(#operand) {
                         #private::core::result::Result::Ok(#value) => #value,
                         #private::core::result::Result::Err(#error) => {
                             break #label #private::core::result::Result::Err(
                                 #private::ConvertError::convert(#error),
                             )
                         }
-                    }
+                    })
                 });
             }
             _ => visit_mut::visit_expr_mut(self, expr),
@@ -154,7 +173,9 @@ fn is_inert(attr: &Attribute) -> bool {
             "forbid",
             "inline",
             "must_use",
+            "non_exhaustive",
             "repr",
+            "track_caller",
             "warn",
         ];
         return INERT.iter().any(|name| first.ident == name);
@@ -296,5 +317,21 @@ mod tests {
         assert!(in_place(&body, &label, false).is_some());
         let body: TokenStream = "let = ;".parse().unwrap();
         assert!(in_place(&body, &label, true).is_none());
+    }
+
+    #[test]
+    fn stray_semicolons_run_in_place_and_stray_breaks_keep_rustcs_error() {
+        assert!(runs_in_place("let x = 1;; fn f() {}; Ok(x)"));
+        assert!(runs_in_place(
+            "loop { if a { break; } } for x in y { break } Ok(())"
+        ));
+        assert!(runs_in_place("'outer: { if a { break 'outer; } } Ok(())"));
+        assert!(!runs_in_place("if a { break; } Ok(())"));
+    }
+
+    #[test]
+    fn rewritten_question_marks_are_parenthesized() {
+        let body = rewrite("cells.lock()?[0] = 1; f?(2); Ok(n? as u64)").unwrap();
+        assert_eq!(body.matches("(match").count(), 3, "{body}");
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
+use std::task::Poll;
 
 use cors_grammar::OriginList;
 use http::{Request, Response};
@@ -200,11 +201,11 @@ impl<B: Default, E> HandlerOutput for Result<Response<B>, E> {
 
 /// The operand of a `?` in a `#[cors]` body that runs in place, where the macro writes each `?` as a
 /// `break` out of the body (see the macro's `exits` module): it takes what `?` takes in a handler
-/// returning `Result`.
+/// returning `Result` (a `Result`, or a `Poll` of one).
 #[diagnostic::on_unimplemented(
     message = "the `?` operator can only be used on `Result`s in a `#[cors]` handler that returns `Result`, found `{Self}`",
     label = "cannot use the `?` operator on `{Self}` here",
-    note = "convert it into a `Result` first, e.g. `option.ok_or(error)?`"
+    note = "`?` takes a `Result` here (or a `Poll` of one): `.await` a future first, and turn an `Option` into a `Result` with `.ok_or(error)?`"
 )]
 pub trait QuestionMark<T, E> {
     /// The operand as a `Result`: `Ok(T)` is what `?` gives, `Err(E)` what it returns, converted.
@@ -215,6 +216,31 @@ impl<T, E> QuestionMark<T, E> for Result<T, E> {
     #[inline(always)]
     fn into_result(self) -> Self {
         self
+    }
+}
+
+/// `?` on a polled `Result` gives the poll of its `Ok` value, as `std` defines it.
+impl<T, E> QuestionMark<Poll<T>, E> for Poll<Result<T, E>> {
+    #[inline(always)]
+    fn into_result(self) -> Result<Poll<T>, E> {
+        match self {
+            Poll::Ready(Ok(value)) => Ok(Poll::Ready(value)),
+            Poll::Ready(Err(error)) => Err(error),
+            Poll::Pending => Ok(Poll::Pending),
+        }
+    }
+}
+
+/// `?` on a polled stream item, as `std` defines it.
+impl<T, E> QuestionMark<Poll<Option<T>>, E> for Poll<Option<Result<T, E>>> {
+    #[inline(always)]
+    fn into_result(self) -> Result<Poll<Option<T>>, E> {
+        match self {
+            Poll::Ready(Some(Ok(value))) => Ok(Poll::Ready(Some(value))),
+            Poll::Ready(Some(Err(error))) => Err(error),
+            Poll::Ready(None) => Ok(Poll::Ready(None)),
+            Poll::Pending => Ok(Poll::Pending),
+        }
     }
 }
 

@@ -460,6 +460,14 @@ async fn leaves_in_place(event: Request) -> Result<Response<Body>, Error> {
     Ok(Response::new(Body::from("late")))
 }
 
+/// A body that is a single `return` (this file is linted with clippy in CI, so the rewrite must not add
+/// a warning).
+#[cors(origins = ["https://app.example.com"], credentials)]
+#[allow(clippy::needless_return)]
+async fn returns_at_once(_event: Request) -> Result<Response<Body>, Error> {
+    return Ok(Response::builder().status(202).body(Body::from("early"))?);
+}
+
 /// No `return`, `?` or macro: the body runs in place, without an async block of its own.
 #[cors(origins = ["https://app.example.com"], credentials)]
 async fn ends_at_its_end(event: Request) -> Result<Response<Body>, Error> {
@@ -486,6 +494,7 @@ async fn every_way_out_of_the_body_gets_the_headers() {
         ),
         (send_all(leaves_in_place, &early).await, 202, "early"),
         (send_all(leaves_in_place, &late).await, 200, "late"),
+        (send_all(returns_at_once, &late).await, 202, "early"),
         (send_all(ends_at_its_end, &early).await, 200, "early"),
         (send_all(ends_at_its_end, &late).await, 200, "late"),
     ];
