@@ -61,12 +61,14 @@ fn check_fn(vis: &syn::Visibility, handler: &Ident, body: &TokenStream) -> Token
 /// or names this handler, like axum-macros' `AXUM_MACROS_DEBUG`. Cargo does not rebuild when only the
 /// variable changes: touch the file (or `cargo clean -p` the crate) to see it.
 fn print_if_asked(handler: &str, expanded: &TokenStream) {
-    let Some(wanted) = std::env::var_os("CORS_MACRO_DEBUG") else {
-        return;
-    };
-    if wanted == "1" || wanted == handler {
+    if debug_asked(std::env::var_os("CORS_MACRO_DEBUG").as_deref(), handler) {
         eprintln!("// `#[cors]` expansion of `{handler}`:\n{expanded}\n");
     }
+}
+
+/// Whether `CORS_MACRO_DEBUG` (`wanted`) asks for the expansion of `handler`.
+fn debug_asked(wanted: Option<&std::ffi::OsStr>, handler: &str) -> bool {
+    wanted.is_some_and(|wanted| wanted == "1" || wanted == handler)
 }
 
 /// `check_policy!(path::to::handler)`.
@@ -322,5 +324,21 @@ fn spec(policy: &Policy) -> TokenStream {
             expose_headers: #expose_headers,
             max_age: #max_age,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn the_debug_variable_names_every_handler_or_one() {
+        assert!(!debug_asked(None, "items"));
+        assert!(debug_asked(Some(OsStr::new("1")), "items"));
+        assert!(debug_asked(Some(OsStr::new("items")), "items"));
+        assert!(!debug_asked(Some(OsStr::new("item")), "items"));
+        assert!(!debug_asked(Some(OsStr::new("")), "items"));
+        assert!(!debug_asked(Some(OsStr::new("0")), "items"));
     }
 }
