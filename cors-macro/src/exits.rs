@@ -30,19 +30,19 @@ pub(crate) fn in_place(
     let mut rewriter = Rewriter {
         label,
         opaque: false,
-        exits: 0,
-        question_marks: 0,
+        breaks: false,
+        question_mark: false,
         loops: 0,
     };
     for stmt in &mut stmts {
         rewriter.visit_stmt_mut(stmt);
     }
-    if rewriter.opaque || (rewriter.question_marks > 0 && !returns_result) {
+    if rewriter.opaque || (rewriter.question_mark && !returns_result) {
         return None;
     }
     Some(InPlace {
         stmts: quote!(#(#stmts)*),
-        breaks: rewriter.exits > 0,
+        breaks: rewriter.breaks,
     })
 }
 
@@ -58,8 +58,9 @@ struct Rewriter<'a> {
     label: &'a Lifetime,
     /// Whether the body holds something whose expansion may leave it.
     opaque: bool,
-    exits: usize,
-    question_marks: usize,
+    /// Whether an exit was rewritten as a break, and whether one of them was a `?`.
+    breaks: bool,
+    question_mark: bool,
     /// How many loops the visited expression is in.
     loops: usize,
 }
@@ -82,7 +83,7 @@ impl VisitMut for Rewriter<'_> {
             Expr::Break(ExprBreak { label: None, .. }) if self.loops == 0 => self.opaque = true,
             Expr::Return(ret) => {
                 visit_mut::visit_expr_return_mut(self, ret);
-                self.exits += 1;
+                self.breaks = true;
                 // Located on the `return`, so errors about its value point there; hygienic, so lints
                 // see generated code.
                 let span = Span::mixed_site().located_at(ret.return_token.span);
@@ -97,8 +98,8 @@ impl VisitMut for Rewriter<'_> {
             }
             Expr::Try(question) => {
                 visit_mut::visit_expr_try_mut(self, question);
-                self.exits += 1;
-                self.question_marks += 1;
+                self.breaks = true;
+                self.question_mark = true;
                 let attrs = &question.attrs;
                 let operand = &question.expr;
                 // Located on the `?`, like rustc's errors for it; hygienic, so the bindings are not

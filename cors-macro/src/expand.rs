@@ -228,22 +228,16 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
     let run_body = match crate::exits::in_place(&body, &label, returns_result) {
         Some(in_place) => {
             let stmts = in_place.stmts;
-            if in_place.breaks {
-                // A body that is only `return x;` becomes a block that only breaks, which clippy
-                // calls a diverging sub-expression of the `let`; the user wrote a plain `return`.
-                quote! {
-                    #[allow(
-                        unknown_lints,
-                        clippy::diverging_sub_expression,
-                        clippy::let_with_type_underscore
-                    )]
-                    let #output: #body_type = #label: { #stmts };
-                }
+            // A body that is only `return x;` becomes a block that only breaks, which clippy calls a
+            // diverging sub-expression of the `let`; the user wrote a plain `return`.
+            let (labeled, diverging) = if in_place.breaks {
+                (quote!(#label:), quote!(clippy::diverging_sub_expression,))
             } else {
-                quote! {
-                    #[allow(unknown_lints, clippy::let_with_type_underscore)]
-                    let #output: #body_type = { #stmts };
-                }
+                (quote!(), quote!())
+            };
+            quote! {
+                #[allow(unknown_lints, #diverging clippy::let_with_type_underscore)]
+                let #output: #body_type = #labeled { #stmts };
             }
         }
         None => quote! {
