@@ -43,6 +43,8 @@ pub enum EntryError {
     Empty,
     /// The entry is `null`, which sandboxed documents and redirects send and any attacker can produce.
     Null,
+    /// The entry holds several origins joined together (`https://a.example;https://b.example`).
+    Joined,
     /// The entry has no `scheme://`.
     MissingScheme {
         /// The entry with `https://` in front, when that looks like what was meant.
@@ -107,6 +109,9 @@ impl Entry {
         }
         if input.eq_ignore_ascii_case("null") {
             return Err(EntryError::Null);
+        }
+        if input.matches("://").nth(1).is_some() {
+            return Err(EntryError::Joined);
         }
         if input.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(EntryError::InvalidCharacter);
@@ -184,6 +189,41 @@ impl Entry {
             let mut origin = String::from(url);
             origin.truncate(origin_len);
             Ok(Entry::Origin(origin))
+        }
+    }
+
+    /// The entry `input` most likely meant, given what is wrong with it: the canonical form of a
+    /// non-canonical entry, the entry with `https://` in front when the scheme is missing, and a
+    /// URL-shaped entry (`https://user@app.example.com/path?q#f`) cut to its origin.
+    ///
+    /// ```
+    /// use cors_grammar::Entry;
+    ///
+    /// let fix = |input| Entry::fix(input, &Entry::parse_canonical(input).unwrap_err());
+    /// assert_eq!(fix("https://app.example.com/login").as_deref(), Some("https://app.example.com"));
+    /// assert_eq!(fix("https://App.example.com").as_deref(), Some("https://app.example.com"));
+    /// assert_eq!(fix("app.example.com").as_deref(), Some("https://app.example.com"));
+    /// assert_eq!(fix("null"), None);
+    /// ```
+    pub fn fix(input: &str, error: &EntryError) -> Option<String> {
+        match error {
+            EntryError::NotCanonical { canonical, .. } => Some(canonical.clone()),
+            EntryError::MissingScheme { suggestion } => suggestion.clone(),
+            EntryError::UserInfo | EntryError::Path | EntryError::Query | EntryError::Fragment => {
+                let (scheme, rest) = input.split_once("://")?;
+                let authority = &rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())];
+                let host = authority
+                    .rsplit_once('@')
+                    .map_or(authority, |(_, host)| host);
+                let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
+                origin.push_str(scheme);
+                origin.push_str("://");
+                origin.push_str(host);
+                Entry::canonicalize(&origin)
+                    .ok()
+                    .map(|entry| entry.to_string())
+            }
+            _ => None,
         }
     }
 
@@ -327,6 +367,9 @@ impl EntryError {
             EntryError::MisplacedWildcard => Some(
                 "a wildcard must be the whole leftmost label, as in `https://*.example.com`".to_owned(),
             ),
+            EntryError::Joined => Some(
+                "separate entries with spaces or commas, one origin per entry".to_owned(),
+            ),
             EntryError::Path | EntryError::Query | EntryError::Fragment => {
                 Some("an origin is only `scheme://host[:port]`".to_owned())
             }
@@ -344,6 +387,7 @@ impl fmt::Display for EntryError {
         match self {
             EntryError::Empty => f.write_str("empty origin"),
             EntryError::Null => f.write_str("`null` is never an allowed origin"),
+            EntryError::Joined => f.write_str("this is several origins joined into one entry"),
             EntryError::MissingScheme { .. } => {
                 f.write_str("missing `https://` or `http://` scheme")
             }
@@ -517,6 +561,11 @@ mod tests {
             ),
             ("https://", EntryError::InvalidHost("empty host")),
             ("https://exa mple.com", EntryError::InvalidCharacter),
+            (
+                "http://localhost:8000;http://localhost:8001",
+                EntryError::Joined,
+            ),
+            ("https://a.example,https://b.example", EntryError::Joined),
             (
                 "https://a%2Ab.example",
                 EntryError::InvalidHost("invalid character in host"),

@@ -1,6 +1,7 @@
 //! The rules of a CORS policy that are checked before any request is served: what an allowed origin
 //! or subdomain pattern looks like, what a method or header name is, how an origin list is written in an
-//! environment variable.
+//! environment variable, and the rules that join settings (what `credentials` forbids, empty and
+//! repeated items, the range of `max_age`: [`check_policy`]).
 //!
 //! This crate is the one implementation of those rules. `cors-macro` runs it at compile time on the
 //! literals of `#[cors(...)]`, and `cors-runtime` runs it at cold start on the list read from the
@@ -21,10 +22,15 @@
 
 mod entry;
 mod list;
+mod rules;
 mod token;
 
 pub use entry::{Entry, EntryError, Pattern, is_subdomain_labels};
-pub use list::{ListError, OriginList, parse_list, split_list};
+pub use list::{ListError, OriginList, check_env_list, parse_list, split_list};
+pub use rules::{
+    Checked, CheckedOrigins, DEFAULT_HEADERS, DEFAULT_METHODS, List, Origins, Policy, Problem,
+    ProblemKind, Setting, SharedBase, Spelling, check_policy, credentialed_entry_problem,
+};
 pub use token::{
     EnvNameError, MAX_AGE_LIMIT, TokenError, check_env_name, check_header_name, check_method,
 };

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
+use crate::rules::{SharedBase, credentialed_entry_problem};
 use crate::{Entry, EntryError};
 
 /// An origin list read from text: either `*` or canonical entries.
@@ -29,6 +30,15 @@ pub enum ListError {
         /// What is wrong with it.
         error: EntryError,
     },
+    /// The list is `*` but the policy allows credentials.
+    WildcardWithCredentials,
+    /// With credentials, a subdomain pattern whose base strangers get names under.
+    CredentialedPattern {
+        /// The entry, canonical.
+        entry: String,
+        /// Why its base is shared.
+        shared: SharedBase,
+    },
 }
 
 impl fmt::Display for ListError {
@@ -41,10 +51,19 @@ impl fmt::Display for ListError {
             ListError::Entry { entry, error } => {
                 write!(f, "entry `{}`: {error}", entry.escape_debug())?;
                 match error.help() {
-                    Some(help) => write!(f, " ({help})"),
+                    Some(help) => write!(f, "; {help}"),
                     None => Ok(()),
                 }
             }
+            ListError::WildcardWithCredentials => f.write_str(
+                "the list is `*`, but the policy allows credentials: browsers refuse \
+                 `Access-Control-Allow-Origin: *` on credentialed requests; list the allowed origins",
+            ),
+            ListError::CredentialedPattern { entry, shared } => write!(
+                f,
+                "entry `{entry}` cannot be combined with credentials: {shared}; list the exact origins, \
+                 or a pattern under a domain of your own"
+            ),
         }
     }
 }
@@ -101,6 +120,39 @@ pub fn parse_list(text: &str) -> Result<OriginList, ListError> {
         (true, false) => Err(ListError::WildcardWithOthers),
         (false, true) => Err(ListError::Empty),
         (false, false) => Ok(OriginList::Entries(entries)),
+    }
+}
+
+/// Parses an environment list for a policy, applying the rules credentials add: the list cannot be
+/// `*`, and no subdomain pattern may sit under a base strangers get names under (see
+/// [`credentialed_entry_problem`]).
+///
+/// ```
+/// use cors_grammar::{check_env_list, ListError, OriginList};
+///
+/// assert_eq!(check_env_list("*", false), Ok(OriginList::Any));
+/// assert_eq!(check_env_list("*", true), Err(ListError::WildcardWithCredentials));
+/// assert!(matches!(check_env_list("https://*.github.io", true), Err(ListError::CredentialedPattern { .. })));
+/// assert!(check_env_list("https://*.me.github.io", true).is_ok());
+/// ```
+pub fn check_env_list(text: &str, credentials: bool) -> Result<OriginList, ListError> {
+    let list = parse_list(text)?;
+    if !credentials {
+        return Ok(list);
+    }
+    match &list {
+        OriginList::Any => Err(ListError::WildcardWithCredentials),
+        OriginList::Entries(entries) => {
+            for entry in entries {
+                if let Some(shared) = credentialed_entry_problem(entry) {
+                    return Err(ListError::CredentialedPattern {
+                        entry: entry.to_string(),
+                        shared,
+                    });
+                }
+            }
+            Ok(list)
+        }
     }
 }
 

@@ -8,17 +8,77 @@ use syn::{Expr, ExprArray, ExprLit, ExprUnary, Lit, LitInt, LitStr, UnOp};
 
 use crate::errors::Errors;
 
-/// The keys `#[cors(...)]` accepts, in the order the documentation lists them.
-pub(crate) const KEYS: &[&str] = &[
-    "origins",
-    "origins_env",
-    "credentials",
-    "methods",
-    "headers",
-    "expose_headers",
-    "max_age",
-    "catch_errors",
-];
+/// The keys `#[cors(...)]` accepts: each with its name and the example its errors show, in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    Origins,
+    OriginsEnv,
+    Credentials,
+    Methods,
+    Headers,
+    ExposeHeaders,
+    MaxAge,
+    CatchErrors,
+    Crate,
+}
+
+impl Key {
+    /// Every key, in the order the documentation lists them.
+    pub(crate) const ALL: [Key; 9] = [
+        Key::Origins,
+        Key::OriginsEnv,
+        Key::Credentials,
+        Key::Methods,
+        Key::Headers,
+        Key::ExposeHeaders,
+        Key::MaxAge,
+        Key::CatchErrors,
+        Key::Crate,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Key::Origins => "origins",
+            Key::OriginsEnv => "origins_env",
+            Key::Credentials => "credentials",
+            Key::Methods => "methods",
+            Key::Headers => "headers",
+            Key::ExposeHeaders => "expose_headers",
+            Key::MaxAge => "max_age",
+            Key::CatchErrors => "catch_errors",
+            Key::Crate => "crate",
+        }
+    }
+
+    /// The key written with a typical value.
+    pub(crate) fn example(self) -> &'static str {
+        match self {
+            Key::Origins => "origins = [\"https://app.example.com\"]",
+            Key::OriginsEnv => "origins_env = \"ALLOWED_ORIGINS\"",
+            Key::Credentials => "credentials",
+            Key::Methods => "methods = [\"GET\", \"POST\"]",
+            Key::Headers => "headers = [\"content-type\", \"x-api-key\"]",
+            Key::ExposeHeaders => "expose_headers = [\"x-request-id\"]",
+            Key::MaxAge => "max_age = 600",
+            Key::CatchErrors => "catch_errors = to_response",
+            Key::Crate => "crate = \"cors_runtime\"",
+        }
+    }
+
+    /// The items of a typical list, for list keys.
+    pub(crate) fn list_example(self) -> &'static str {
+        match self {
+            Key::Origins => "\"https://app.example.com\"",
+            Key::Methods => "\"GET\", \"POST\"",
+            Key::Headers => "\"content-type\", \"x-api-key\"",
+            _ => "\"x-request-id\"",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Key> {
+        Key::ALL.into_iter().find(|key| key.name() == name)
+    }
+}
 
 /// The arguments as written, each with its spans; nothing is checked against the CORS rules yet.
 #[derive(Default)]
@@ -30,7 +90,10 @@ pub(crate) struct Args {
     pub(crate) headers: Option<Keyed<Value>>,
     pub(crate) expose_headers: Option<Keyed<Value>>,
     pub(crate) max_age: Option<Keyed<LitInt>>,
-    pub(crate) catch_errors: Option<Keyed<()>>,
+    /// `catch_errors`, with the path of the function that makes the error response, if given.
+    pub(crate) catch_errors: Option<Keyed<Option<syn::Path>>>,
+    /// `crate = "path"`: where `cors_runtime` is, when it is renamed or re-exported.
+    pub(crate) krate: Option<Keyed<syn::Path>>,
 }
 
 /// A value and the span of the key it was given to.
@@ -46,19 +109,30 @@ pub(crate) enum Value {
 }
 
 /// Parses the arguments, reporting every problem into `errors` rather than stopping at the first.
-pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
+/// Keys outside `accepted` are refused like unknown ones.
+pub(crate) fn parse(tokens: TokenStream, accepted: &[Key], errors: &mut Errors) -> Args {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| {
-        let Some(key) = meta.path.get_ident().map(ToString::to_string) else {
+        let name = if meta.path.is_ident("crate") {
+            Some("crate".to_owned())
+        } else {
+            meta.path.get_ident().map(ToString::to_string)
+        };
+        let Some(key) = name
+            .as_deref()
+            .and_then(Key::from_name)
+            .filter(|key| accepted.contains(key))
+        else {
+            let text = name.unwrap_or_else(|| path_text(&meta));
             errors.push(syn::Error::new_spanned(
                 &meta.path,
-                unknown_key_message(&path_text(&meta)),
+                unknown_key_message(&text, accepted),
             ));
             return skip_value(&meta);
         };
         let span = meta.path.span();
-        match key.as_str() {
-            "credentials" => {
+        match key {
+            Key::Credentials => {
                 if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
                     let value_span = skip_value_span(&meta)?;
                     errors.push(syn::Error::new(
@@ -66,26 +140,61 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                         "`credentials` takes no value: write `credentials` to allow cookies, or leave it out",
                     ));
                 }
-                set(&mut args.credentials, span, (), "credentials", errors);
+                set(&mut args.credentials, span, (), key, errors);
             }
-            "catch_errors" => {
-                if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
-                    let value_span = skip_value_span(&meta)?;
-                    errors.push(syn::Error::new(
-                        value_span,
-                        "`catch_errors` takes no value: write `catch_errors` to answer a handler's `Err` \
-                         with a 500 that keeps the CORS headers, or leave it out",
-                    ));
+            Key::CatchErrors => {
+                let value = if meta.input.peek(syn::Token![=]) {
+                    match meta.value()?.parse::<Expr>()? {
+                        Expr::Path(path) if path.qself.is_none() => Some(path.path),
+                        other => {
+                            errors.push(syn::Error::new_spanned(
+                                other,
+                                "`catch_errors` takes the path of a function from the handler's error to \
+                                 a response, e.g. `catch_errors = to_response`, or no value for an empty `500`",
+                            ));
+                            None
+                        }
+                    }
+                } else {
+                    if meta.input.peek(syn::token::Paren) {
+                        let value_span = skip_value_span(&meta)?;
+                        errors.push(syn::Error::new(
+                            value_span,
+                            "`catch_errors` takes `= path::to::function` or no value: write \
+                             `catch_errors = to_response`, or `catch_errors` for an empty `500`",
+                        ));
+                    }
+                    None
+                };
+                set(&mut args.catch_errors, span, value, key, errors);
+            }
+            Key::Crate => {
+                if let Some(expr) = value_expr(&meta, key, errors)? {
+                    match expr {
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Str(lit), ..
+                        }) => match lit.parse::<syn::Path>() {
+                            Ok(path) => set(&mut args.krate, span, path, key, errors),
+                            Err(_) => errors.push(syn::Error::new(
+                                lit.span(),
+                                "`crate` takes the path of cors_runtime as a string, e.g. \
+                                 `crate = \"my_framework::cors\"`",
+                            )),
+                        },
+                        other => errors.push(syn::Error::new_spanned(
+                            other,
+                            "`crate` takes the path as a string: write `crate = \"my_framework::cors\"`",
+                        )),
+                    }
                 }
-                set(&mut args.catch_errors, span, (), "catch_errors", errors);
             }
-            "origins_env" => {
-                if let Some(expr) = value_expr(&meta, &key, errors)? {
+            Key::OriginsEnv => {
+                if let Some(expr) = value_expr(&meta, key, errors)? {
                     match expr {
                         Expr::Lit(ExprLit {
                             lit: Lit::Str(lit), ..
                         }) => {
-                            set(&mut args.origins_env, span, lit, "origins_env", errors);
+                            set(&mut args.origins_env, span, lit, key, errors);
                         }
                         other => errors.push(syn::Error::new_spanned(
                             other,
@@ -95,29 +204,25 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
                     }
                 }
             }
-            "origins" | "methods" | "headers" | "expose_headers" => {
-                if let Some(expr) = value_expr(&meta, &key, errors)? {
-                    if let Some(value) = list_value(expr, &key, errors) {
-                        let slot = match key.as_str() {
-                            "origins" => &mut args.origins,
-                            "methods" => &mut args.methods,
-                            "headers" => &mut args.headers,
+            Key::Origins | Key::Methods | Key::Headers | Key::ExposeHeaders => {
+                if let Some(expr) = value_expr(&meta, key, errors)? {
+                    if let Some(value) = list_value(expr, key, errors) {
+                        let slot = match key {
+                            Key::Origins => &mut args.origins,
+                            Key::Methods => &mut args.methods,
+                            Key::Headers => &mut args.headers,
                             _ => &mut args.expose_headers,
                         };
-                        set(slot, span, value, &key, errors);
+                        set(slot, span, value, key, errors);
                     }
                 }
             }
-            "max_age" => {
-                if let Some(expr) = value_expr(&meta, &key, errors)? {
+            Key::MaxAge => {
+                if let Some(expr) = value_expr(&meta, key, errors)? {
                     if let Some(lit) = max_age_value(expr, errors) {
-                        set(&mut args.max_age, span, lit, "max_age", errors);
+                        set(&mut args.max_age, span, lit, key, errors);
                     }
                 }
-            }
-            _ => {
-                errors.push(syn::Error::new(span, unknown_key_message(&key)));
-                return skip_value(&meta);
             }
         }
         Ok(())
@@ -128,11 +233,11 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     args
 }
 
-fn set<T>(slot: &mut Option<Keyed<T>>, key: Span, value: T, name: &str, errors: &mut Errors) {
+fn set<T>(slot: &mut Option<Keyed<T>>, key: Span, value: T, name: Key, errors: &mut Errors) {
     if slot.is_some() {
         errors.push(syn::Error::new(
             key,
-            format!("`{name}` given twice: keep one"),
+            format!("`{}` given twice: keep one", name.name()),
         ));
     } else {
         *slot = Some(Keyed { key, value });
@@ -142,20 +247,12 @@ fn set<T>(slot: &mut Option<Keyed<T>>, key: Span, value: T, name: &str, errors: 
 /// The `= value` after a key, or an error when it is missing.
 fn value_expr(
     meta: &ParseNestedMeta<'_>,
-    key: &str,
+    key: Key,
     errors: &mut Errors,
 ) -> syn::Result<Option<Expr>> {
     if meta.input.peek(syn::Token![=]) {
         return meta.value()?.parse().map(Some);
     }
-    let example = match key {
-        "origins" => "origins = [\"https://app.example.com\"]",
-        "origins_env" => "origins_env = \"ALLOWED_ORIGINS\"",
-        "methods" => "methods = [\"GET\", \"POST\"]",
-        "headers" => "headers = [\"content-type\"]",
-        "expose_headers" => "expose_headers = [\"x-request-id\"]",
-        _ => "max_age = 600",
-    };
     let span = if meta.input.peek(syn::token::Paren) {
         skip_value_span(meta)?
     } else {
@@ -163,12 +260,13 @@ fn value_expr(
     };
     errors.push(syn::Error::new(
         span,
-        format!("`{key}` needs a value: write `{example}`"),
+        format!("`{}` needs a value: write `{}`", key.name(), key.example()),
     ));
     Ok(None)
 }
 
-fn list_value(expr: Expr, key: &str, errors: &mut Errors) -> Option<Value> {
+fn list_value(expr: Expr, key: Key, errors: &mut Errors) -> Option<Value> {
+    let name = key.name();
     match expr {
         Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..
@@ -179,7 +277,7 @@ fn list_value(expr: Expr, key: &str, errors: &mut Errors) -> Option<Value> {
             errors.push(syn::Error::new(
                 lit.span(),
                 format!(
-                    "`{key}` takes `\"*\"` or a list: write `{key} = [{}]`",
+                    "`{name}` takes `\"*\"` or a list: write `{name} = [{}]`",
                     quote::ToTokens::to_token_stream(&lit)
                 ),
             ));
@@ -199,8 +297,8 @@ fn list_value(expr: Expr, key: &str, errors: &mut Errors) -> Option<Value> {
                     other => errors.push(syn::Error::new_spanned(
                         other,
                         format!(
-                            "`{key}` list items are string literals, e.g. `{}`",
-                            list_example(key)
+                            "`{name}` list items are string literals, e.g. `{}`",
+                            key.list_example()
                         ),
                     )),
                 }
@@ -214,21 +312,12 @@ fn list_value(expr: Expr, key: &str, errors: &mut Errors) -> Option<Value> {
             errors.push(syn::Error::new_spanned(
                 other,
                 format!(
-                    "`{key}` takes `\"*\"` or a list of strings, e.g. `{key} = [{}]`",
-                    list_example(key)
+                    "`{name}` takes `\"*\"` or a list of strings, e.g. `{name} = [{}]`",
+                    key.list_example()
                 ),
             ));
             None
         }
-    }
-}
-
-fn list_example(key: &str) -> &'static str {
-    match key {
-        "origins" => "\"https://app.example.com\"",
-        "methods" => "\"GET\", \"POST\"",
-        "headers" => "\"content-type\", \"x-api-key\"",
-        _ => "\"x-request-id\"",
     }
 }
 
@@ -276,29 +365,29 @@ fn path_text(meta: &ParseNestedMeta<'_>) -> String {
         .replace(' ', "")
 }
 
-fn unknown_key_message(key: &str) -> String {
-    let expected = KEYS
+fn unknown_key_message(key: &str, accepted: &[Key]) -> String {
+    let expected = accepted
         .iter()
-        .map(|k| format!("`{k}`"))
+        .map(|k| format!("`{}`", k.name()))
         .collect::<Vec<_>>()
         .join(", ");
-    match closest(key) {
-        Some(suggestion) => {
-            format!(
-                "unknown `cors` option `{key}`: did you mean `{suggestion}`? Expected one of {expected}"
-            )
-        }
+    match closest(key, accepted) {
+        Some(suggestion) => format!(
+            "unknown `cors` option `{key}`: did you mean `{}`? Expected one of {expected}",
+            suggestion.name()
+        ),
         None => format!("unknown `cors` option `{key}`: expected one of {expected}"),
     }
 }
 
 /// The accepted key nearest to a misspelt or shortened one (`origin`, `expose`), if it is near enough.
-fn closest(key: &str) -> Option<&'static str> {
-    KEYS.iter()
-        .map(|candidate| (edit_distance(key, candidate), *candidate))
+fn closest(key: &str, accepted: &[Key]) -> Option<Key> {
+    accepted
+        .iter()
+        .map(|candidate| (edit_distance(key, candidate.name()), *candidate))
         .filter(|(distance, candidate)| {
-            *distance <= candidate.len().max(3) / 3
-                || (key.len() >= 4 && candidate.starts_with(key))
+            *distance <= candidate.name().len().max(3) / 3
+                || (key.len() >= 4 && candidate.name().starts_with(key))
         })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
@@ -325,11 +414,20 @@ mod tests {
 
     #[test]
     fn typos_suggest_the_intended_key() {
+        let closest = |key| closest(key, &Key::ALL).map(Key::name);
         assert_eq!(closest("origin"), Some("origins"));
         assert_eq!(closest("credential"), Some("credentials"));
         assert_eq!(closest("maxage"), Some("max_age"));
         assert_eq!(closest("expose"), Some("expose_headers"));
         assert_eq!(closest("max"), None);
         assert_eq!(closest("allow"), None);
+    }
+
+    #[test]
+    fn every_key_is_found_by_its_name() {
+        for key in Key::ALL {
+            assert_eq!(Key::from_name(key.name()), Some(key));
+            assert!(key.example().starts_with(key.name()), "{key:?}");
+        }
     }
 }

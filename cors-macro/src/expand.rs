@@ -1,18 +1,23 @@
 //! Generating the wrapped handler.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, Ident, Pat, Path, Type};
+use syn::{FnArg, Ident, Pat, PatIdent};
 
+use crate::attr::{self, Key};
 use crate::errors::Errors;
-use crate::item::{self, Handler, ItemFn};
-use crate::valid::{self, List, Origins, Policy};
+use crate::item::{self, Handler, ItemFn, Output};
+use crate::valid::{self, ListSetting, OriginsSetting, Policy};
 
 /// `#[cors(args)] item`.
 pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let parsed = crate::attr::parse(args, &mut errors);
+    let mut parsed = attr::parse(args, &Key::ALL, &mut errors);
+    let krate = parsed.krate.take().map_or_else(
+        || quote!(::cors_runtime),
+        |krate| krate.value.to_token_stream(),
+    );
     let policy = valid::validate(parsed, &mut errors);
     let item: ItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
@@ -22,37 +27,33 @@ pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let handler = item::handler(&item, &mut errors);
+    if let (
+        Some(Handler {
+            output: Output::Impl { span },
+            ..
+        }),
+        Some(_),
+    ) = (&handler, &policy.catch_errors)
+    {
+        errors.push(syn::Error::new(
+            *span,
+            "`catch_errors` needs a handler returning `Result<_, E>`: this one returns \
+             `impl IntoResponse`, which has no error to catch",
+        ));
+    }
     match (handler, errors.into_compile_errors()) {
         (Some(handler), None) => {
             let name = item.sig.ident.to_string();
-            let expanded = wrap(item, &handler, &policy);
+            let expanded = wrap(item, &handler, &policy, &krate);
             print_if_asked(&name, &expanded);
             expanded
         }
-        // Emit the function unchanged beside the errors, so the rest of the crate still type-checks and
-        // IDEs keep working (as tokio-macros does); and its `check_policy!` function (never run: the
-        // crate does not compile), so `check_policy!(handler)` adds no "cannot find function" error.
+        // The function unchanged beside the errors, so the rest of the crate still type-checks and
+        // IDEs keep working (as tokio-macros does).
         (_, compile_errors) => {
             let mut tokens = input;
-            let ok = quote!(::cors_runtime::__private::core::result::Result::Ok(()));
-            tokens.extend(check_fn(&item.vis, &item.sig.ident, &ok));
             tokens.extend(compile_errors);
             tokens
-        }
-    }
-}
-
-/// The function `check_policy!(handler)` calls, named after the handler.
-fn check_fn(vis: &syn::Visibility, handler: &Ident, body: &TokenStream) -> TokenStream {
-    let private = quote!(::cors_runtime::__private);
-    let name = check_fn_name(handler);
-    quote! {
-        /// Builds the policy of the `#[cors]` handler of the same name, for `check_policy!`.
-        #[doc(hidden)]
-        // Named after the handler so `check_policy!(handler)` finds it; unused unless that is called.
-        #[allow(non_snake_case, dead_code)]
-        #vis fn #name() -> #private::core::result::Result<(), ::cors_runtime::ConfigError> {
-            #body
         }
     }
 }
@@ -71,35 +72,104 @@ fn debug_asked(wanted: Option<&std::ffi::OsStr>, handler: &str) -> bool {
     wanted.is_some_and(|wanted| wanted == "1" || wanted == handler)
 }
 
-/// `check_policy!(path::to::handler)`.
-pub(crate) fn check_policy(input: TokenStream) -> TokenStream {
-    let mut path: Path = match syn::parse2(input) {
-        Ok(path) => path,
-        Err(error) => {
-            return syn::Error::new(
-                error.span(),
-                "`check_policy!` takes the path of a `#[cors]` handler, e.g. `check_policy!(handler)`",
-            )
-            .into_compile_error();
-        }
-    };
-    if let Some(last) = path.segments.last_mut() {
-        last.ident = check_fn_name(&last.ident);
-        last.arguments = syn::PathArguments::None;
-    }
-    quote!(#path())
-}
-
 fn with_errors(mut tokens: TokenStream, errors: Errors) -> TokenStream {
     tokens.extend(errors.into_compile_errors());
     tokens
 }
 
-fn check_fn_name(handler: &Ident) -> Ident {
-    format_ident!("__cors_check_{}", handler, span = handler.span())
+/// The builder calls that make `policy`: the expansion builds its policy through the public builder,
+/// as `#[tokio::main]` builds its runtime through `tokio::runtime::Builder`.
+pub(crate) fn builder(policy: &Policy, krate: &TokenStream) -> TokenStream {
+    let mut calls = TokenStream::new();
+    match &policy.origins {
+        OriginsSetting::Default => {}
+        OriginsSetting::Any => calls.extend(quote!(.any_origin())),
+        OriginsSetting::List(items) => calls.extend(quote!(.origins([#(#items),*]))),
+        OriginsSetting::Env(var) => calls.extend(quote!(.origins_env(#var))),
+    }
+    if policy.credentials {
+        calls.extend(quote!(.credentials()));
+    }
+    let list = |setting: &ListSetting, any: &str, items: &str| match setting {
+        ListSetting::Default => TokenStream::new(),
+        ListSetting::Any => {
+            let any = Ident::new(any, Span::call_site());
+            quote!(.#any())
+        }
+        ListSetting::Items(values) => {
+            let method = Ident::new(items, Span::call_site());
+            quote!(.#method([#(#values),*]))
+        }
+    };
+    calls.extend(list(&policy.methods, "any_method", "methods"));
+    calls.extend(list(&policy.headers, "any_header", "headers"));
+    calls.extend(list(
+        &policy.expose_headers,
+        "expose_any_header",
+        "expose_headers",
+    ));
+    if let Some(seconds) = policy.max_age {
+        calls.extend(quote!(.max_age(::core::time::Duration::from_secs(#seconds))));
+    }
+    quote!(#krate::Cors::builder() #calls .build())
 }
 
-fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
+/// The handler, wrapped. The body is not parsed or rewritten: it runs in an `async move` block of its
+/// own, as `#[tracing::instrument]` and `async-trait` run theirs, so its `return`s and `?`s leave that
+/// block and the headers are added to whatever it produced.
+///
+/// Input:
+///
+/// ```text
+/// #[cors(origins_env = "ALLOWED_ORIGINS", credentials)]
+/// pub async fn handler(event: Request, (a, b): (A, B)) -> Result<Response<Body>, Error> {
+///     #![allow(unused)]
+///     body
+/// }
+/// ```
+///
+/// Output:
+///
+/// ```text
+/// pub async fn handler(event: Request, __cors_arg1: (A, B)) -> Result<Response<Body>, Error> {
+///     #![allow(unused)]
+///     static __CORS_POLICY: ::cors_runtime::__private::StaticCors =
+///         ::cors_runtime::__private::StaticCors::new(|| {
+///             ::cors_runtime::Cors::builder().origins_env("ALLOWED_ORIGINS").credentials().build()
+///         });
+///     let __cors_actual = match <Request as ::cors_runtime::__private::HandlerRequest>::decide(
+///         &event,
+///         &__CORS_POLICY,
+///     ) {
+///         ::cors_runtime::__private::Decision::Preflight(__cors_preflight) => {
+///             return ::cors_runtime::__private::preflight(__cors_preflight);
+///         }
+///         ::cors_runtime::__private::Decision::Actual(__cors_actual) => __cors_actual,
+///     };
+///     let __cors_output = async move {
+///         // The parameters, moved in and bound in order, as rustc lowers an `async fn`: they drop
+///         // after the body's locals and temporaries, the last one first.
+///         let event = event;
+///         let mut __cors_arg1 = __cors_arg1;
+///         let (a, b) = __cors_arg1;
+///         // Never runs: gives the block the declared return type, outside the body's scope, so
+///         // `?` and `return` mean what they meant and the body's own `use`s cannot rename the type.
+///         if false {
+///             let __cors_fake_return_edge: Result<Response<Body>, Error> = loop {};
+///             return __cors_fake_return_edge;
+///         }
+///         // The body as written, in braces carrying its own span (and so its edition).
+///         { body }
+///     }
+///     .await;
+///     ::cors_runtime::__private::finish(__cors_output, __cors_actual)
+/// }
+/// ```
+///
+/// For `-> Result<impl IntoResponse, E>` the types above read `Result<_, E>`, the preflight answer is
+/// `Ok(WithCors::preflight(..))` and the last step is `wrap_ok(..)`: the `Ok` value is wrapped in a type
+/// whose `IntoResponse` converts it (once, as lambda_http would) and then adds the headers.
+fn wrap(item: ItemFn, handler: &Handler, policy: &Policy, krate: &TokenStream) -> TokenStream {
     let ItemFn {
         attrs,
         vis,
@@ -107,218 +177,162 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy) -> TokenStream {
         inner_attrs,
         body,
     } = item;
-    let private = quote!(::cors_runtime::__private);
-    let spec = spec(policy);
-    let check_fn = check_fn(&vis, &sig.ident, &quote!(#private::check(&#spec)));
+    let private = quote!(#krate::__private);
+    let build = builder(policy, krate);
 
-    // Locals the user's body cannot see or clash with.
-    let request = Ident::new("__cors_request", Span::mixed_site());
-    let policy_static = Ident::new("__CORS_POLICY", Span::mixed_site());
-    let actual = Ident::new("__cors_actual", Span::mixed_site());
-    let preflight = Ident::new("__cors_preflight", Span::mixed_site());
-    let output = Ident::new("__cors_output", Span::mixed_site());
-    let fake = Ident::new("__cors_fake_return_edge", Span::mixed_site());
+    // Names the user's body cannot see or clash with.
+    let mixed = |name: &str| Ident::new(name, Span::mixed_site());
+    let policy_static = mixed("__CORS_POLICY");
+    let actual = mixed("__cors_actual");
+    let preflight = mixed("__cors_preflight");
+    let output = mixed("__cors_output");
+    let fake = mixed("__cors_fake_return_edge");
 
-    let Handler {
-        request_pat,
-        request_ty,
-        output: declared,
-        into_response,
-        ok_bounds,
-    } = handler;
-    // A plain `name` (or `mut name`) parameter is used where it is: binding it again would copy the
-    // request once more per call. Any other pattern is bound from a parameter of our own.
-    let plain = match request_pat {
-        Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
-            Some(ident.ident.clone())
-        }
-        _ => None,
-    };
-    let (request, rebind) = match plain {
-        Some(ident) => (ident, None),
-        None => {
-            if let Some(FnArg::Typed(first)) = sig.inputs.first_mut() {
-                *first.pat = syn::parse_quote!(#request);
+    // The parameters: moved into the body's block and bound there in order, as rustc lowers an
+    // `async fn` (a plain name keeps its name, so docs and `#[instrument]` below see it unchanged). A
+    // parameter's attributes (`#[allow(unused_variables)]`) go on the binding the body sees.
+    let mut binds = TokenStream::new();
+    let mut request = None;
+    for (index, arg) in sig.inputs.iter_mut().enumerate() {
+        let FnArg::Typed(arg) = arg else { continue };
+        let attrs = &arg.attrs;
+        let pat = &arg.pat;
+        let outer = match &**pat {
+            Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
+                let outer = ident.ident.clone();
+                binds.extend(quote!(#(#attrs)* let #pat = #outer;));
+                outer
             }
-            (request.clone(), Some(quote!(let #request_pat = #request;)))
-        }
-    };
-    // The body is pinned to the declared type so `return` and `?` mean exactly what they meant
-    // without the macro; with `impl IntoResponse` the `Ok` type is left to inference.
-    let body_type = if *into_response {
-        item::with_ok_type(declared, Type::Infer(syn::parse_quote!(_)))
-    } else {
-        quote!(#declared)
-    };
-    if *into_response {
-        let response: Type =
-            syn::parse_quote!(#private::lambda_http::Response<#private::lambda_http::Body>);
-        let new_output = item::with_ok_type(declared, response);
-        sig.output = syn::parse_quote!(-> #new_output);
+            _ => {
+                let outer = format_ident!("__cors_arg{}", index, span = Span::mixed_site());
+                binds.extend(quote! {
+                    #[allow(unused_mut)]
+                    let mut #outer = #outer;
+                    #(#attrs)*
+                    let #pat = #outer;
+                });
+                outer
+            }
+        };
+        request.get_or_insert_with(|| outer.clone());
+        *arg.pat = Pat::Ident(PatIdent {
+            attrs: Vec::new(),
+            by_ref: None,
+            mutability: None,
+            ident: outer,
+            subpat: None,
+        });
     }
+    let request = request.unwrap_or_else(|| mixed("__cors_request"));
 
-    // The trait is named through the parameter's type, so a handler whose first parameter is not the
-    // request gets the `HandlerRequest` error on that type (`&Db`), not on the attribute. A type with
-    // `impl Trait` in it cannot be written in an expression: there the call is spanned on the type's
-    // first token instead.
+    // The request's type names the trait, so a handler whose first parameter is not the request gets
+    // the error on that type (`&Db`). A type with `impl Trait` in it cannot be written in an
+    // expression: there the call is spanned on the type instead.
+    let request_ty = &handler.request_ty;
     let decide = if item::find_impl_trait(request_ty).is_none() {
-        quote! {
-            <#request_ty as #private::HandlerRequest>::decide(&#request, &#policy_static)
-        }
+        quote!(<#request_ty as #private::HandlerRequest>::decide(&#request, &#policy_static))
     } else {
-        let mut located = request.clone();
-        located.set_span(request.span().located_at(request_ty.span()));
-        quote_spanned! {request_ty.span()=>
-            #private::HandlerRequest::decide(&#located, &#policy_static)
-        }
-    };
-    let finish = if let Some((bounds, into_response_span)) = ok_bounds {
-        // The `Ok` value still has to satisfy the bounds the signature declared (and the user's
-        // `IntoResponse` import stays used). The check is located on the signature's `IntoResponse`,
-        // so a value that does not implement it is reported there, once, as without the macro. It
-        // returns `impl Bounds`, so `into_response` does not report the same value again.
-        let declared_bounds = Ident::new("__cors_declared_bounds", Span::mixed_site());
-        let located =
-            |name: &str| Ident::new(name, Span::mixed_site().located_at(*into_response_span));
-        let (check, located_output) = (located("__cors_declared_bounds"), located("__cors_output"));
-        let convert_fn = Ident::new(
-            if policy.catch_errors {
-                "into_response_catching_errors"
-            } else {
-                "into_response"
-            },
-            *into_response_span,
-        );
-        let convert = quote_spanned! {*into_response_span=>
-            ::cors_runtime::__private::#convert_fn(#located_output.map(#check), #actual).await
-        };
-        quote! {
-            #[inline(always)]
-            fn #declared_bounds<__CorsOk: #bounds>(value: __CorsOk) -> impl #bounds {
-                value
-            }
-            #convert
-        }
-    } else {
-        // Named through the declared type, so an unsupported return type is reported on it.
-        let caught = if policy.catch_errors {
-            quote_spanned!(declared.span()=> <#declared as #private::CatchErrors>::catch_errors(#output))
-        } else {
-            quote!(#output)
-        };
-        quote! {
-            let mut #output = #caught;
-            <#declared as #private::HandlerOutput>::add_cors(&mut #output, &#actual);
-            #output
-        }
-    };
-    let answer_preflight = if *into_response {
-        // The rewritten return type, `Result<Response<Body>, E>`.
-        quote!(#private::HandlerOutput::preflight(#preflight))
-    } else {
-        quote!(<#declared as #private::HandlerOutput>::preflight(#preflight))
+        quote_spanned!(request_ty.span()=> #private::HandlerRequest::decide(&#request, &#policy_static))
     };
 
-    // The body runs in place when its `return`s and `?`s can be rewritten as breaks out of a labeled
-    // block (see `exits`): a nested async block would make the future hold the request twice. Any
-    // other body runs in an async block of its own, so that leaving it early still passes through
-    // `finish`.
-    let label = syn::Lifetime::new("'__cors_body", Span::mixed_site());
-    let returns_result = item::result_ok_type(declared).is_some();
-    let run_body = match crate::exits::in_place(&body, &label, returns_result) {
-        Some(in_place) => {
-            let stmts = in_place.stmts;
-            // A body that is only `return x;` becomes a block that only breaks, which clippy calls a
-            // diverging sub-expression of the `let`; the user wrote a plain `return`.
-            let (labeled, diverging) = if in_place.breaks {
-                (quote!(#label:), quote!(clippy::diverging_sub_expression,))
-            } else {
-                (quote!(), quote!())
-            };
-            quote! {
-                #[allow(unknown_lints, #diverging clippy::let_with_type_underscore)]
-                let #output: #body_type = #labeled { #stmts };
-            }
-        }
-        None => quote! {
-            let #output = async move {
-                // Never runs: it only gives the block the handler's declared return type.
-                #[allow(
-                    unknown_lints,
-                    unreachable_code,
-                    clippy::diverging_sub_expression,
-                    clippy::empty_loop,
-                    clippy::let_unit_value,
-                    clippy::let_with_type_underscore,
-                    clippy::needless_return,
-                    clippy::unreachable
-                )]
-                if false {
-                    let #fake: #body_type = loop {};
-                    return #fake;
+    // The type the body is pinned to, the preflight answer, and the step that adds the headers.
+    let (pinned, answer_preflight, finish) = match &handler.output {
+        // Named through the declared type, so an unsupported one is reported on it, once.
+        Output::Concrete(declared) => {
+            let finish = match &policy.catch_errors {
+                None => quote!(<#declared as #private::HandlerOutput>::add_cors(#output, &#actual)),
+                // Located on the declared type, where a handler without an error is reported.
+                Some(catch) => {
+                    let span = declared.span();
+                    let trait_path = respan(quote!(#private::CatchErrors), span);
+                    match catch {
+                        None => {
+                            quote_spanned!(span=> <#declared as #trait_path>::catch(#output, #actual))
+                        }
+                        Some(path) => quote_spanned! {span=>
+                            <#declared as #trait_path>::catch_with(#output, #actual, #path)
+                        },
+                    }
                 }
-                #body
+            };
+            (
+                Some(declared.to_token_stream()),
+                quote!(<#declared as #private::HandlerOutput>::preflight(#preflight)),
+                finish,
+            )
+        }
+        Output::Impl { .. } => (
+            None,
+            quote!(#private::WithCors::preflight(#preflight)),
+            quote!(#private::wrap(#output, #actual)),
+        ),
+        Output::ResultImpl { declared, .. } => {
+            let finish = match &policy.catch_errors {
+                None => quote!(#private::wrap_ok(#output, #actual)),
+                Some(None) => quote!(#private::wrap_catching(#output, #actual)),
+                Some(Some(path)) => quote!(#private::wrap_catching_with(#output, #actual, #path)),
+            };
+            (
+                Some(item::inferred(declared).to_token_stream()),
+                quote!(::core::result::Result::Ok(#private::WithCors::preflight(#preflight))),
+                finish,
+            )
+        }
+    };
+    let fake_return_edge = pinned.as_ref().map(|pinned| {
+        quote! {
+            #[allow(unreachable_code, clippy::diverging_sub_expression, clippy::empty_loop, clippy::needless_return)]
+            if false {
+                let #fake: #pinned = loop {};
+                return #fake;
             }
-            .await;
-        },
-    };
-    // A body that diverges (`loop {}`, `std::process::exit(1)`) makes what follows it unreachable; the
-    // warning is given once, on the first statement after the body, which is ours: allow it there, so
-    // the expansion adds no warning the handler did not have.
-    let after_body = quote! {
-        #[allow(unreachable_code)]
-        let #output = #output;
-    };
+        }
+    });
 
+    let wrapper = quote! {
+        #(#inner_attrs)*
+        static #policy_static: #private::StaticCors = #private::StaticCors::new(|| #build);
+        let #actual = match #decide {
+            #private::Decision::Preflight(#preflight) => return #answer_preflight,
+            #private::Decision::Actual(#actual) => #actual,
+        };
+        // The body is this block's tail: its temporaries drop before the parameters (this block is
+        // edition 2024, the macro's), its own tail by the user's edition (its braces are the user's),
+        // and nothing of ours follows it, so a body that diverges adds no lint.
+        let #output = async move {
+            #binds
+            #fake_return_edge
+            #body
+        }
+        .await;
+        #finish
+    };
+    // The function's braces keep the user's span: the item then spans the user's tokens only, and
+    // lints on the item itself (`unreachable_pub`, `dead_code`) are reported as without the attribute.
+    let mut braces = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, wrapper);
+    braces.set_span(body.span());
     quote! {
         #(#attrs)*
-        #vis #sig {
-            #(#inner_attrs)*
-            static #policy_static: #private::StaticPolicy = #private::StaticPolicy::new(#spec);
-            let #actual = match #decide {
-                #private::Decision::Preflight(#preflight) => return #answer_preflight,
-                #private::Decision::Actual(#actual) => #actual,
-            };
-            #rebind
-            #run_body
-            #after_body
-            #finish
-        }
-
-        #check_fn
+        #vis #sig #braces
     }
 }
 
-fn spec(policy: &Policy) -> TokenStream {
-    let private = quote!(::cors_runtime::__private);
-    let origins = match &policy.origins {
-        Origins::Any => quote!(#private::SpecOrigins::Any),
-        Origins::List(list) => quote!(#private::SpecOrigins::List(&[#(#list),*])),
-        Origins::Env(var) => quote!(#private::SpecOrigins::Env(#var)),
-    };
-    let list = |list: &List| match list {
-        List::Default => quote!(#private::SpecList::Default),
-        List::Any => quote!(#private::SpecList::Any),
-        List::Items(items) => quote!(#private::SpecList::List(&[#(#items),*])),
-    };
-    let credentials = policy.credentials;
-    let methods = list(&policy.methods);
-    let headers = list(&policy.headers);
-    let expose_headers = list(&policy.expose_headers);
-    let max_age = match policy.max_age {
-        Some(seconds) => quote!(#private::core::option::Option::Some(#seconds)),
-        None => quote!(#private::core::option::Option::None),
-    };
-    quote! {
-        #private::Spec {
-            origins: #origins,
-            credentials: #credentials,
-            methods: #methods,
-            headers: #headers,
-            expose_headers: #expose_headers,
-            max_age: #max_age,
-        }
-    }
+/// `tokens` with every span set to `span`, so an error about them is reported there.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
 }
 
 #[cfg(test)]

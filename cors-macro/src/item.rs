@@ -1,24 +1,27 @@
-//! The annotated function, parsed only as far as the expansion needs: its body stays tokens (`exits`
-//! parses a copy of it).
+//! The annotated function, parsed only as far as the expansion needs: the body stays tokens, in a
+//! group that keeps the span (and with it the edition and hygiene) of the user's braces.
 
-use proc_macro2::{Span, TokenStream};
-use quote::ToTokens;
+use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
 use syn::{
-    Attribute, FnArg, GenericArgument, Pat, PathArguments, ReturnType, Signature, Type,
-    TypeParamBound, Visibility, braced,
+    Attribute, FnArg, GenericArgument, PathArguments, ReturnType, Signature, Type, TypeParamBound,
+    Visibility,
 };
 
 use crate::errors::Errors;
 
-/// An `fn` item: attributes, visibility, signature and the body's tokens.
+/// An `fn` item: attributes, visibility, signature and the body.
 pub(crate) struct ItemFn {
     pub(crate) attrs: Vec<Attribute>,
     pub(crate) vis: Visibility,
     pub(crate) sig: Signature,
+    /// The body's inner attributes (`#![allow(..)]`): they apply to the function, and a block
+    /// expression cannot carry them.
     pub(crate) inner_attrs: Vec<Attribute>,
-    pub(crate) body: TokenStream,
+    /// The body without its inner attributes, in braces with the user's span.
+    pub(crate) body: Group,
 }
 
 impl Parse for ItemFn {
@@ -43,10 +46,30 @@ impl Parse for ItemFn {
                 "`#[cors]` needs the handler's body: it wraps what the function returns",
             ));
         }
-        let content;
-        braced!(content in input);
-        let inner_attrs = content.call(Attribute::parse_inner)?;
-        let body: TokenStream = content.parse()?;
+        let body = input.step(|cursor| {
+            cursor
+                .token_tree()
+                .ok_or_else(|| cursor.error("expected the function's body"))
+        })?;
+        let braces = match body {
+            proc_macro2::TokenTree::Group(group) => body_group(group)?,
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "expected the function's body",
+                ));
+            }
+        };
+        let (inner_attrs, stmts) = syn::parse::Parser::parse2(
+            |content: ParseStream<'_>| {
+                let inner = content.call(Attribute::parse_inner)?;
+                let stmts: TokenStream = content.parse()?;
+                Ok((inner, stmts))
+            },
+            braces.stream(),
+        )?;
+        let mut body = Group::new(Delimiter::Brace, stmts);
+        body.set_span(braces.span());
         Ok(ItemFn {
             attrs,
             vis,
@@ -54,6 +77,39 @@ impl Parse for ItemFn {
             inner_attrs,
             body,
         })
+    }
+}
+
+/// The body's braces; a function written through a `macro_rules!` fragment (`$body:block`) has them
+/// inside an invisible group.
+fn body_group(group: Group) -> syn::Result<Group> {
+    match group.delimiter() {
+        Delimiter::Brace => Ok(group),
+        Delimiter::None => {
+            let mut inner = group.stream().into_iter();
+            match (inner.next(), inner.next()) {
+                (Some(proc_macro2::TokenTree::Group(group)), None) => body_group(group),
+                _ => Err(syn::Error::new(
+                    group.span(),
+                    "expected the function's body",
+                )),
+            }
+        }
+        _ => Err(syn::Error::new(
+            group.span(),
+            "expected the function's body",
+        )),
+    }
+}
+
+/// `ty` without the invisible groups and parentheses around it.
+fn unwrapped(mut ty: &Type) -> &Type {
+    loop {
+        match ty {
+            Type::Group(group) => ty = &group.elem,
+            Type::Paren(paren) => ty = &paren.elem,
+            _ => return ty,
+        }
     }
 }
 
@@ -68,19 +124,24 @@ fn starts_fn(input: ParseStream<'_>) -> bool {
     fork.peek(syn::Token![fn])
 }
 
-/// The parts of the signature the expansion rewrites.
+/// What the handler returns, as far as the expansion cares.
+pub(crate) enum Output {
+    /// A type without `impl Trait`: `Result<Response<B>, E>`, `Response<B>` (or an alias of them). The
+    /// headers are added to the response in place.
+    Concrete(Type),
+    /// `impl IntoResponse`: the value is wrapped and converted once, by lambda_http.
+    Impl { span: Span },
+    /// `Result<impl IntoResponse, E>` (or any alias whose first argument it is, as
+    /// `anyhow::Result<impl IntoResponse>`): the `Ok` value is wrapped.
+    ResultImpl { declared: Type },
+}
+
+/// The parts of the signature the expansion needs.
 pub(crate) struct Handler {
-    /// The first parameter's pattern and type.
-    pub(crate) request_pat: Pat,
+    /// The request parameter's type, where an error about a parameter that is not a request is shown.
     pub(crate) request_ty: Type,
-    /// The declared return type.
-    pub(crate) output: Type,
-    /// Whether the return type is `Result<impl IntoResponse, E>`; the `impl IntoResponse` then becomes
-    /// `Response<Body>`, since the headers can only be added to a concrete response.
-    pub(crate) into_response: bool,
-    /// The bounds of that `impl Trait`, checked on the body's `Ok` value as declared, and the span of
-    /// its `IntoResponse` (where an `Ok` value that does not implement it is reported).
-    pub(crate) ok_bounds: Option<(TokenStream, Span)>,
+    /// What the function returns.
+    pub(crate) output: Output,
 }
 
 /// Checks that `item` is a handler `#[cors]` can wrap.
@@ -92,7 +153,7 @@ pub(crate) fn handler(item: &ItemFn, errors: &mut Errors) -> Option<Handler> {
             "`#[cors]` handlers must be `async fn`: add `async` before `fn`",
         ));
     }
-    let request = match sig.inputs.first() {
+    let request_ty = match sig.inputs.first() {
         None => {
             errors.push(syn::Error::new(
                 sig.paren_token.span.join(),
@@ -104,12 +165,14 @@ pub(crate) fn handler(item: &ItemFn, errors: &mut Errors) -> Option<Handler> {
         Some(FnArg::Receiver(receiver)) => {
             errors.push(syn::Error::new_spanned(
                 receiver,
-                "a `#[cors]` handler takes the request as its first parameter, not `self`: \
-                 make it a free function, e.g. `async fn handler(event: Request)`",
+                "a `#[cors]` handler takes the request as its first parameter, not `self`: make it an \
+                 associated function taking what `self` gave as a later parameter, e.g. \
+                 `async fn handle(event: Request, api: &Api)`, and serve it with \
+                 `service_fn(|event| Api::handle(event, &api))`",
             ));
             None
         }
-        Some(FnArg::Typed(arg)) => Some(((*arg.pat).clone(), (*arg.ty).clone())),
+        Some(FnArg::Typed(arg)) => Some((*arg.ty).clone()),
     };
     let output = match &sig.output {
         ReturnType::Default => {
@@ -120,118 +183,93 @@ pub(crate) fn handler(item: &ItemFn, errors: &mut Errors) -> Option<Handler> {
             ));
             None
         }
-        ReturnType::Type(_, ty) => Some((**ty).clone()),
+        ReturnType::Type(_, ty) => output(ty, errors),
     };
-    let ok_bounds = output.as_ref().and_then(|ty| return_kind(ty, errors));
-    let (request_pat, request_ty) = request?;
     Some(Handler {
-        request_pat,
-        request_ty,
+        request_ty: request_ty?,
         output: output?,
-        into_response: ok_bounds.is_some(),
-        ok_bounds,
     })
 }
 
-/// The bounds of `impl IntoResponse` when `ty` is `Result<impl IntoResponse, E>`; an `impl Trait`
-/// anywhere else is an error.
-fn return_kind(ty: &Type, errors: &mut Errors) -> Option<(TokenStream, Span)> {
-    if let Some(Type::ImplTrait(impl_trait)) = result_ok_type(ty) {
-        let into_response = impl_trait.bounds.iter().find_map(|bound| match bound {
-            TypeParamBound::Trait(t) => t
-                .path
-                .segments
-                .last()
-                .filter(|s| s.ident == "IntoResponse")
-                .map(|s| s.ident.span()),
-            _ => None,
+fn output(ty: &Type, errors: &mut Errors) -> Option<Output> {
+    if let Some(span) = into_response_impl(ty) {
+        return Some(Output::Impl { span });
+    }
+    if first_argument(ty).and_then(into_response_impl).is_some() {
+        return Some(Output::ResultImpl {
+            declared: ty.clone(),
         });
-        if let Some(span) = into_response {
-            // Trait bounds only: they are repeated on a type parameter of a nested function, which
-            // cannot name the handler's lifetimes (`+ 'a`) and where `use<..>` is not allowed.
-            let bounds = impl_trait
-                .bounds
-                .iter()
-                .filter(|bound| matches!(bound, TypeParamBound::Trait(_)));
-            return Some((quote::quote!(#(#bounds)+*), span));
-        }
     }
     if let Some(impl_span) = find_impl_trait(ty) {
         errors.push(syn::Error::new(
             impl_span,
             "`#[cors]` must add headers to the response, so it cannot return an opaque type here: \
-             return `Result<impl IntoResponse, E>`, `Result<Response<B>, E>` or `Response<B>`",
+             return `Result<impl IntoResponse, E>`, `impl IntoResponse`, `Result<Response<B>, E>` or \
+             `Response<B>`",
         ));
+        return None;
     }
-    None
+    Some(Output::Concrete(ty.clone()))
 }
 
-/// The `T` of `Result<T, E>` (any path ending in `Result` with two type arguments).
-pub(crate) fn result_ok_type(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
+/// The span of `IntoResponse` when `ty` is `impl ... IntoResponse ...`.
+fn into_response_impl(ty: &Type) -> Option<Span> {
+    let Type::ImplTrait(impl_trait) = unwrapped(ty) else {
         return None;
     };
-    let mut types = args.args.iter().filter_map(|arg| match arg {
+    impl_trait.bounds.iter().find_map(|bound| match bound {
+        TypeParamBound::Trait(t) => t
+            .path
+            .segments
+            .last()
+            .filter(|s| s.ident == "IntoResponse")
+            .map(|s| s.ident.span()),
+        _ => None,
+    })
+}
+
+/// The first generic argument of the last segment of a path type: the `T` of `Result<T, E>`.
+fn first_argument(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = unwrapped(ty) else {
+        return None;
+    };
+    let PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|arg| match arg {
         GenericArgument::Type(ty) => Some(ty),
         _ => None,
-    });
-    match (types.next(), types.next(), types.next()) {
-        (Some(ok), Some(_), None) => Some(ok),
-        _ => None,
-    }
+    })
 }
 
 /// The span of the first `impl Trait` in `ty`, if any.
 pub(crate) fn find_impl_trait(ty: &Type) -> Option<Span> {
-    let mut found = None;
-    visit_types(ty, &mut |t| {
-        if found.is_none() && matches!(t, Type::ImplTrait(_)) {
-            found = Some(t.span());
+    struct Find(Option<Span>);
+    impl syn::visit::Visit<'_> for Find {
+        fn visit_type_impl_trait(&mut self, node: &syn::TypeImplTrait) {
+            self.0.get_or_insert(node.span());
         }
-    });
-    found
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_type(&mut find, ty);
+    find.0
 }
 
-fn visit_types(ty: &Type, f: &mut impl FnMut(&Type)) {
-    f(ty);
-    match ty {
-        Type::Path(path) => {
-            for segment in &path.path.segments {
-                if let PathArguments::AngleBracketed(args) = &segment.arguments {
-                    for arg in &args.args {
-                        if let GenericArgument::Type(inner) = arg {
-                            visit_types(inner, f);
-                        }
-                    }
-                }
+/// `ty` with every `impl Trait` replaced by `_`, for the type the body is pinned to: inference then
+/// finds the types the body returns, as it would for the opaque type.
+pub(crate) fn inferred(ty: &Type) -> Type {
+    struct Infer;
+    impl VisitMut for Infer {
+        fn visit_type_mut(&mut self, node: &mut Type) {
+            if let Type::ImplTrait(impl_trait) = node {
+                let span = impl_trait.span();
+                *node = syn::parse_quote_spanned!(span=> _);
+            } else {
+                syn::visit_mut::visit_type_mut(self, node);
             }
         }
-        Type::Paren(inner) => visit_types(&inner.elem, f),
-        Type::Group(inner) => visit_types(&inner.elem, f),
-        Type::Tuple(tuple) => tuple.elems.iter().for_each(|t| visit_types(t, f)),
-        _ => {}
     }
-}
-
-/// `Result<impl IntoResponse, E>` with its `Ok` type replaced by `ok`.
-pub(crate) fn with_ok_type(ty: &Type, ok_type: Type) -> TokenStream {
     let mut ty = ty.clone();
-    if let Type::Path(path) = &mut ty {
-        if let Some(PathArguments::AngleBracketed(args)) = path
-            .path
-            .segments
-            .last_mut()
-            .map(|segment| &mut segment.arguments)
-        {
-            if let Some(GenericArgument::Type(ok)) = args.args.first_mut() {
-                *ok = ok_type;
-            }
-        }
-    }
-    ty.to_token_stream()
+    Infer.visit_type_mut(&mut ty);
+    ty
 }

@@ -2,12 +2,12 @@
 //! together with the runtime its expansion calls.
 //!
 //! The phases are separate modules: `attr` parses the arguments with their spans, `valid` checks them
-//! with `cors-grammar` (the rules the runtime also applies to the environment list), `item` reads the
-//! function without parsing its body, and `expand` generates the wrapper.
+//! with `cors-grammar` (the rules the runtime's builder also applies), `item` reads the function without
+//! parsing its body, and `expand` generates the wrapper, which builds its policy with the runtime's
+//! public builder.
 
 mod attr;
 mod errors;
-mod exits;
 mod expand;
 mod item;
 mod valid;
@@ -26,8 +26,8 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
-/// The handler keeps its name, signature and behaviour: pass it to `lambda_http::service_fn` as before.
-/// What changes:
+/// The handler keeps its name, signature and behaviour: pass it to `lambda_http::service_fn` as before,
+/// call it from unit tests, put it in a trait `impl`. What changes:
 ///
 /// - a **preflight** (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered without
 ///   running the handler: `204 No Content` with the policy's headers when the origin, the method and every
@@ -39,51 +39,78 @@ use proc_macro::TokenStream;
 ///
 /// # Keys
 ///
-/// - `origins = "*"` (the default when neither `origins` nor `origins_env` is given): any origin, answered
-///   with `Access-Control-Allow-Origin: *`.
-/// - `origins = ["https://app.example.com", "https://*.example.org"]`: exact origins and subdomain patterns.
-///   Entries must be written as browsers send them (lowercase, no default port, no trailing `/`, punycode);
-///   the compile error shows the canonical form. `https://*.example.org` matches `https://a.example.org`
-///   and `https://a.b.example.org`, never `https://example.org` or `https://evilexample.org`.
-/// - `origins_env = "ALLOWED_ORIGINS"`: the list is read from that environment variable at the first
-///   request (once per process), split on commas and whitespace, and canonicalised. If the variable is
-///   unset, empty or has an invalid entry (or is `*` with `credentials`), the policy **fails closed**: no
-///   origin is allowed and one error is logged through `tracing`. Call
-///   [`check_policy!`](macro@check_policy) in `main` to fail the cold start instead.
-/// - `credentials`: allow cookies and `Authorization`. Cannot be combined with any wildcard.
-/// - `methods = ["GET", "POST"]` or `methods = "*"`: the methods a preflight may ask for (default
-///   `GET, HEAD, PUT, PATCH, POST, DELETE`; case-sensitive). `"*"` echoes the requested method.
-/// - `headers = ["content-type", "x-api-key"]` or `headers = "*"`: the request headers a preflight may ask
-///   for (default `content-type`). `"*"` echoes the requested names, which also covers `Authorization`.
-/// - `expose_headers = ["x-request-id"]` or `expose_headers = "*"`: response headers scripts may read
-///   (default none).
-/// - `max_age = 600`: seconds a browser may cache the preflight answer, `0..=86400` (default: not sent).
-/// - `catch_errors`: a handler's `Err` becomes an empty `500` response that keeps the CORS headers, and
-///   the error is logged through `tracing` (never put in the body). Without it an `Err` reaches Lambda,
-///   the gateway answers `5xx` without CORS headers and the browser reports a misleading CORS error.
-///   It is opt-in because it changes what Lambda sees: the invocation then succeeds, so the function's
-///   `Errors` metric and alarms on it no longer count these failures (watch the gateway's 5xx metric or
-///   the logged errors instead). Needs `E: Display`.
+/// | key | meaning | default |
+/// |---|---|---|
+/// | `origins = "*"` | any origin: `Access-Control-Allow-Origin: *` | when neither `origins` nor `origins_env` is given |
+/// | `origins = ["https://app.example.com", "https://*.example.org"]` | exact origins and subdomain patterns, written as browsers send them | |
+/// | `origins_env = "ALLOWED_ORIGINS"` | the list is read from that variable when the policy is first used | |
+/// | `credentials` | allow cookies / `Authorization`: `Access-Control-Allow-Credentials: true` | off |
+/// | `methods = ["GET", "POST"]` or `"*"` | methods a preflight may ask for (case-sensitive); `"*"` echoes the request | `GET, HEAD, PUT, PATCH, POST, DELETE` |
+/// | `headers = ["content-type", "x-api-key"]` or `"*"` | request headers a preflight may ask for (case-insensitive); `"*"` echoes the requested names, `authorization` included | `content-type` |
+/// | `expose_headers = ["x-request-id"]` or `"*"` | response headers scripts may read | none |
+/// | `max_age = 600` | seconds a browser may cache a preflight answer, `0..=86400` (Chromium caps at 7200, WebKit at 600) | not sent |
+/// | `catch_errors` | a handler `Err` becomes an empty `500` that keeps the CORS headers (the error is logged through `tracing`) | off |
+/// | `catch_errors = to_response` | a handler `Err` becomes `to_response(error)`, with the CORS headers (the error is logged) | off |
+/// | `crate = "path"` | where `cors_runtime` is, when it is renamed or re-exported by another crate | `cors_runtime` |
 ///
-/// # Debugging
+/// - `origins = [...]`: entries must be written as browsers send them (lowercase, no default port, no
+///   trailing `/`, punycode); the compile error shows the canonical form. `https://*.example.org` matches
+///   `https://a.example.org` and `https://a.b.example.org` (same scheme and port), never
+///   `https://example.org`, `https://evilexample.org` or `https://example.org.evil.net`.
+/// - `origins_env`: the list is split on commas and ASCII whitespace and each entry canonicalised; exactly
+///   `*` means any origin. If the variable is unset, empty or has an invalid entry (or is `*` with
+///   `credentials`), the policy **fails closed**: no origin is allowed and one error is logged through
+///   `tracing`. Call [`check_policy!`](macro@check_policy) in `main` to fail the cold start instead.
+/// - `credentials` cannot be combined with any `"*"`, with the default origins, or with a pattern under a
+///   public suffix (`https://*.github.io`: anyone can register a name there).
+/// - `catch_errors`: without it, an `Err` reaches Lambda, the gateway answers `5xx` without CORS headers
+///   and the browser reports a misleading CORS error. It is opt-in because it changes what Lambda sees:
+///   the invocation then succeeds, so the function's `Errors` metric and alarms on it no longer count
+///   these failures (watch the gateway's 5xx metric or the logged errors instead). Needs `E: Display`.
+///   With a function, its signature is `fn(E) -> Response<B>` for a `Result<Response<B>, E>` handler and
+///   `fn(E) -> impl IntoResponse` for a `Result<impl IntoResponse, E>` one:
 ///
-/// - Set `CORS_MACRO_DEBUG=1` (or `=handler_name`) while compiling to print the expansion to the
-///   compiler's standard error; touch the file first, since Cargo does not rebuild for a variable alone.
-/// - With a `tracing` subscriber at `debug` level, every request that gets no CORS headers logs why:
-///   origin not allowed, malformed `Origin`, method or header refused, or the policy failed closed.
+/// ```
+/// use cors_runtime::cors;
+/// use lambda_http::{Body, Request, Response, http::StatusCode};
+///
+/// #[derive(Debug)]
+/// enum ApiError { NotFound, Unauthorized }
+///
+/// impl std::fmt::Display for ApiError {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         write!(f, "{self:?}")
+///     }
+/// }
+///
+/// fn to_response(error: ApiError) -> Response<Body> {
+///     let status = match error {
+///         ApiError::NotFound => StatusCode::NOT_FOUND,
+///         ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+///     };
+///     let mut response = Response::new(Body::from(format!("{{\"error\":\"{error}\"}}")));
+///     *response.status_mut() = status;
+///     response
+/// }
+///
+/// #[cors(origins = ["https://app.example.com"], credentials, catch_errors = to_response)]
+/// async fn me(event: Request) -> Result<Response<Body>, ApiError> {
+///     Err(ApiError::Unauthorized)
+/// }
+/// ```
 ///
 /// # Handler shapes
 ///
 /// The first parameter is the request (`lambda_http::Request` or any `http::Request<B>`); more parameters
-/// may follow. The return type is `Result<impl IntoResponse, E>` (the `impl IntoResponse` becomes
-/// `Response<Body>`), `Result<Response<B>, E>` or `Response<B>` with `B: Default`.
+/// may follow. The return type is `Result<impl IntoResponse, E>` (or an alias of that shape, such as
+/// `anyhow::Result<impl IntoResponse>`), `impl IntoResponse`, `Result<Response<B>, E>` or `Response<B>`
+/// with `B: Default`. The `impl IntoResponse` shapes need cors-runtime's `lambda` feature (on by
+/// default). `pub`, docs, other attributes, generics, `where` clauses and `impl Trait` arguments are kept.
 ///
-/// `return` and `?` in the body behave as without the attribute, and the response still gets the CORS
-/// headers. The body runs in place, with each `return` and `?` of its own rewritten as a `break` to the
-/// step that adds the headers (those of closures, async blocks and nested functions are theirs and are
-/// left alone). A body holding a macro call or an attribute macro, whose expansion is not visible to
-/// the attribute and may `return`, runs in an `async` block of its own instead, whose output the headers
-/// are added to; that costs a second copy of the request in the handler's future.
+/// The body runs as written, in an `async` block of its own (as with `#[tracing::instrument]`): its
+/// `return`s and `?`s behave as without the attribute, and whatever it produces gets the headers. An
+/// `impl IntoResponse` value is not converted by the attribute: lambda_http converts it once, as it
+/// would without the attribute, and the headers are added to the result.
 ///
 /// ```
 /// use cors_runtime::cors;
@@ -100,38 +127,20 @@ use proc_macro::TokenStream;
 /// # Compile-time checks
 ///
 /// Every key and literal is checked when the crate compiles, and all problems are reported at once:
-/// `credentials` with a wildcard or with a pattern under a public suffix (`https://*.github.io`, checked
-/// against the Public Suffix List), origins that are not canonical or not origins (path, query, userinfo,
-/// `null`, misplaced `*`...), invalid method and header names, `max_age` out of range, unknown or repeated
-/// keys, `origins` with `origins_env`, invalid variable names, and functions that are not `async` or do
-/// not take the request first.
+/// `credentials` with a wildcard or with a pattern under a public suffix (checked against the Public
+/// Suffix List), origins that are not canonical or not origins (path, query, userinfo, `null`, misplaced
+/// `*`...), invalid or repeated method and header names, repeated origins, `max_age` out of range,
+/// unknown or repeated keys, `origins` with `origins_env`, invalid variable names, and functions that are
+/// not `async` or do not take the request first. The rules are `cors-grammar`'s, the same the runtime's
+/// builder applies.
+///
+/// # Debugging
+///
+/// - Set `CORS_MACRO_DEBUG=1` (or `=handler_name`) while compiling to print the expansion to the
+///   compiler's standard error; touch the file first, since Cargo does not rebuild for a variable alone.
+/// - With a `tracing` subscriber at `debug` level, every request that gets no CORS headers logs why:
+///   origin not allowed, malformed `Origin`, method or header refused, or the policy failed closed.
 #[proc_macro_attribute]
 pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::cors(args.into(), item.into()).into()
-}
-
-/// Builds the policy of a `#[cors]` handler now, and returns its configuration error, if any.
-///
-/// Only `origins_env` policies can fail at run time (everything else was checked when compiling). Call
-/// this at the start of `main` so a bad `ALLOWED_ORIGINS` fails the cold start with a clear error instead
-/// of serving responses without CORS headers. It reads the variable once per process, like the handler.
-///
-/// ```no_run
-/// use cors_runtime::{check_policy, cors};
-/// use lambda_http::{run, service_fn, Body, Error, Request, Response};
-///
-/// #[cors(origins_env = "ALLOWED_ORIGINS", credentials)]
-/// async fn handler(event: Request) -> Result<Response<Body>, Error> {
-///     Ok(Response::new(Body::Empty))
-/// }
-///
-/// #[tokio::main]
-/// async fn main() -> Result<(), Error> {
-///     check_policy!(handler)?; // Err(ConfigError) when ALLOWED_ORIGINS is unset or invalid
-///     run(service_fn(handler)).await
-/// }
-/// ```
-#[proc_macro]
-pub fn check_policy(input: TokenStream) -> TokenStream {
-    expand::check_policy(input.into()).into()
 }

@@ -1,32 +1,35 @@
-//! Checking the parsed arguments against the CORS rules, with `cors-grammar` (the same code the runtime
-//! runs on the environment list).
+//! Checking the parsed arguments against the CORS rules: `cors-grammar` applies them (the same code
+//! the runtime's builder runs) and each problem it finds is reported here, on the token it is about.
 
 use cors_grammar::{
-    Entry, EntryError, EnvNameError, TokenError, check_env_name, check_header_name, check_method,
+    Entry, EntryError, EnvNameError, List, Origins, Problem, ProblemKind, Setting, SharedBase,
+    Spelling, TokenError, check_env_name, check_header_name, check_method,
 };
+use proc_macro2::Span;
 use syn::LitStr;
 
-use crate::attr::{Args, Keyed, Value};
+use crate::attr::{Args, Key, Keyed, Value};
 use crate::errors::Errors;
 
-/// A policy that passed every check.
+/// A policy that passed every check, as the expansion writes it: the builder calls to make.
 pub(crate) struct Policy {
-    pub(crate) origins: Origins,
+    pub(crate) origins: OriginsSetting,
     pub(crate) credentials: bool,
-    pub(crate) methods: List,
-    pub(crate) headers: List,
-    pub(crate) expose_headers: List,
+    pub(crate) methods: ListSetting,
+    pub(crate) headers: ListSetting,
+    pub(crate) expose_headers: ListSetting,
     pub(crate) max_age: Option<u64>,
-    pub(crate) catch_errors: bool,
+    pub(crate) catch_errors: Option<Option<syn::Path>>,
 }
 
-pub(crate) enum Origins {
+pub(crate) enum OriginsSetting {
+    Default,
     Any,
     List(Vec<String>),
     Env(String),
 }
 
-pub(crate) enum List {
+pub(crate) enum ListSetting {
     Default,
     Any,
     Items(Vec<String>),
@@ -36,189 +39,331 @@ pub(crate) enum List {
 /// there were none.
 pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
     let credentials = args.credentials.is_some();
-
-    let origins = match (args.origins, args.origins_env) {
-        (Some(_), Some(env)) => {
+    if let (Some(_), Some(env)) = (&args.origins, &args.origins_env) {
+        errors.push(syn::Error::new(
+            env.key,
+            "`origins` and `origins_env` cannot both be given: use `origins` for a fixed list, \
+             or `origins_env` to read the list from the environment at cold start",
+        ));
+    }
+    let texts = |value: &Option<Keyed<Value>>| -> Vec<String> {
+        match value {
+            Some(Keyed {
+                value: Value::List { items, .. },
+                ..
+            }) => items.iter().map(LitStr::value).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let (origin_texts, method_texts, header_texts, expose_texts) = (
+        texts(&args.origins),
+        texts(&args.methods),
+        texts(&args.headers),
+        texts(&args.expose_headers),
+    );
+    let (origin_strs, method_strs, header_strs, expose_strs) = (
+        strs(&origin_texts),
+        strs(&method_texts),
+        strs(&header_texts),
+        strs(&expose_texts),
+    );
+    let env_name = args.origins_env.as_ref().map(|env| env.value.value());
+    let origins = match (&args.origins, &env_name) {
+        (Some(Keyed { value, .. }), _) => match value {
+            Value::Wildcard(_) => Origins::Any,
+            Value::List { .. } => Origins::List(&origin_strs),
+        },
+        (None, Some(name)) => Origins::Env(name),
+        (None, None) => Origins::Default,
+    };
+    let max_age = args.max_age.as_ref().and_then(|Keyed { value: lit, .. }| {
+        if !lit.suffix().is_empty() {
             errors.push(syn::Error::new(
-                env.key,
-                "`origins` and `origins_env` cannot both be given: use `origins` for a fixed list, \
-                 or `origins_env` to read the list from the environment at cold start",
+                lit.span(),
+                format!(
+                    "`max_age` is a plain number of seconds: write `max_age = {}`",
+                    lit.base10_digits()
+                ),
             ));
-            Origins::Any
+            return None;
         }
-        (None, Some(Keyed { value: name, .. })) => {
-            if let Err(error) = check_env_name(&name.value()) {
-                errors.push(syn::Error::new(
-                    name.span(),
-                    env_name_message(&name.value(), &error),
-                ));
-            }
-            Origins::Env(name.value())
+        // A number too large for `u64` is over the limit all the same.
+        Some(lit.base10_parse::<u64>().unwrap_or(u64::MAX))
+    });
+    let policy = cors_grammar::Policy {
+        origins,
+        credentials,
+        methods: list(&args.methods, &method_strs),
+        headers: list(&args.headers, &header_strs),
+        expose_headers: list(&args.expose_headers, &expose_strs),
+        max_age,
+    };
+    if let Err(problems) = cors_grammar::check_policy(&policy, Spelling::Canonical) {
+        for problem in problems {
+            errors.push(report(&args, &problem));
         }
+    }
+
+    let setting = |value: &Option<Keyed<Value>>, texts: Vec<String>| match value {
+        None => ListSetting::Default,
+        Some(Keyed {
+            value: Value::Wildcard(_),
+            ..
+        }) => ListSetting::Any,
+        Some(_) => ListSetting::Items(texts),
+    };
+    Policy {
+        origins: match (&args.origins, env_name) {
+            (
+                Some(Keyed {
+                    value: Value::Wildcard(_),
+                    ..
+                }),
+                _,
+            ) => OriginsSetting::Any,
+            (Some(_), _) => OriginsSetting::List(origin_texts),
+            (None, Some(name)) => OriginsSetting::Env(name),
+            (None, None) => OriginsSetting::Default,
+        },
+        credentials,
+        methods: setting(&args.methods, method_texts),
+        headers: setting(&args.headers, header_texts),
+        expose_headers: setting(&args.expose_headers, expose_texts),
+        max_age,
+        catch_errors: args.catch_errors.map(|keyed| keyed.value),
+    }
+}
+
+fn strs(texts: &[String]) -> Vec<&str> {
+    texts.iter().map(String::as_str).collect()
+}
+
+fn list<'a>(value: &Option<Keyed<Value>>, strs: &'a [&'a str]) -> List<'a> {
+    match value {
+        None => List::Default,
+        Some(Keyed {
+            value: Value::Wildcard(_),
+            ..
+        }) => List::Any,
+        Some(_) => List::Items(strs),
+    }
+}
+
+/// The error for one broken rule, on the token it is about.
+fn report(args: &Args, problem: &Problem) -> syn::Error {
+    let key = match problem.setting {
+        Setting::Origins => Key::Origins,
+        Setting::OriginsEnv => Key::OriginsEnv,
+        Setting::Credentials => Key::Credentials,
+        Setting::Methods => Key::Methods,
+        Setting::Headers => Key::Headers,
+        Setting::ExposeHeaders => Key::ExposeHeaders,
+        Setting::MaxAge => Key::MaxAge,
+    };
+    let value = match key {
+        Key::Origins => args.origins.as_ref(),
+        Key::Methods => args.methods.as_ref(),
+        Key::Headers => args.headers.as_ref(),
+        Key::ExposeHeaders => args.expose_headers.as_ref(),
+        _ => None,
+    };
+    let item = problem.item.and_then(|index| match value {
+        Some(Keyed {
+            value: Value::List { items, .. },
+            ..
+        }) => items.get(index),
+        _ => None,
+    });
+    // The smallest token the problem is about: the item, else the value, else the key.
+    let span = match (item, value, key) {
+        (Some(item), _, _) => item.span(),
         (
+            None,
             Some(Keyed {
                 value: Value::Wildcard(star),
                 ..
             }),
-            None,
-        ) => {
-            if credentials {
-                errors.push(syn::Error::new(
-                    star.span(),
-                    "`origins = \"*\"` cannot be combined with `credentials`: browsers reject \
-                     `Access-Control-Allow-Origin: *` on credentialed requests; list the allowed origins, \
-                     e.g. `origins = [\"https://app.example.com\"]`, or read them with `origins_env`",
-                ));
-            }
-            Origins::Any
-        }
+            _,
+        ) => star.span(),
         (
+            None,
             Some(Keyed {
-                value: Value::List { items, brackets },
+                value: Value::List { brackets, .. },
                 ..
             }),
-            None,
-        ) => {
-            if items.is_empty() {
-                errors.push(syn::Error::new(
-                    brackets,
-                    "`origins` is empty, so no origin would ever be allowed: list at least one, \
-                     e.g. `origins = [\"https://app.example.com\"]`",
-                ));
-            }
-            Origins::List(origin_entries(&items, credentials, errors))
-        }
-        (None, None) => {
-            if let Some(flag) = &args.credentials {
-                errors.push(syn::Error::new(
-                    flag.key,
-                    "`credentials` needs an explicit origin list: without `origins` or `origins_env` the \
-                     policy allows any origin (`*`), which browsers reject on credentialed requests; add \
-                     `origins_env = \"ALLOWED_ORIGINS\"` or `origins = [\"https://app.example.com\"]`",
-                ));
-            }
-            Origins::Any
-        }
+            _,
+        ) => *brackets,
+        (None, None, Key::OriginsEnv) => args
+            .origins_env
+            .as_ref()
+            .map_or_else(Span::call_site, |env| env.value.span()),
+        (None, None, Key::MaxAge) => args
+            .max_age
+            .as_ref()
+            .map_or_else(Span::call_site, |max_age| max_age.value.span()),
+        (None, None, Key::Credentials) => args
+            .credentials
+            .as_ref()
+            .map_or_else(Span::call_site, |credentials| credentials.key),
+        (None, None, _) => Span::call_site(),
     };
+    let text = item.map(LitStr::value).unwrap_or_default();
+    syn::Error::new(span, message(key, &text, args, &problem.kind))
+}
 
-    let methods = list_setting(args.methods, "methods", credentials, errors, |item| {
-        check_method(item).map(|method| method.to_string())
-    });
-    let headers = list_setting(args.headers, "headers", credentials, errors, |item| {
-        check_header_name(item).map(|name| name.to_string())
-    });
-    let expose_headers = list_setting(
-        args.expose_headers,
-        "expose_headers",
-        credentials,
-        errors,
-        |item| check_header_name(item).map(|name| name.to_string()),
-    );
-
-    let max_age = args.max_age.and_then(|Keyed { value: lit, .. }| {
-        let message = if !lit.suffix().is_empty() {
+fn message(key: Key, text: &str, args: &Args, kind: &ProblemKind) -> String {
+    let name = key.name();
+    let shown = text.escape_debug();
+    match (key, kind) {
+        (Key::Origins, ProblemKind::Entry(error)) => origin_message(text, error),
+        (Key::Origins, ProblemKind::WildcardItem) => {
+            "`*` cannot be one entry of a list: write `origins = \"*\"` to allow any origin"
+                .to_owned()
+        }
+        (Key::Origins, ProblemKind::Empty) => {
+            "`origins` is empty, so no origin would ever be allowed: \
+             list at least one, e.g. `origins = [\"https://app.example.com\"]`"
+                .to_owned()
+        }
+        (Key::Origins, ProblemKind::Duplicate { .. }) => {
+            format!("`{shown}` is listed twice: remove one")
+        }
+        (Key::Origins, ProblemKind::WildcardWithCredentials) => {
+            "`origins = \"*\"` cannot be combined with `credentials`: browsers reject \
+             `Access-Control-Allow-Origin: *` on credentialed requests; list the allowed origins, \
+             e.g. `origins = [\"https://app.example.com\"]`, or read them with `origins_env`"
+                .to_owned()
+        }
+        (Key::Origins, ProblemKind::CredentialedPattern(shared)) => {
+            credentialed_message(text, shared)
+        }
+        (Key::Credentials, ProblemKind::CredentialsWithoutOrigins) => {
+            "`credentials` needs an explicit origin list: without `origins` or `origins_env` the \
+             policy allows any origin (`*`), which browsers reject on credentialed requests; add \
+             `origins_env = \"ALLOWED_ORIGINS\"` or `origins = [\"https://app.example.com\"]`"
+                .to_owned()
+        }
+        (Key::OriginsEnv, ProblemKind::EnvName(error)) => {
+            let env = args
+                .origins_env
+                .as_ref()
+                .map(|env| env.value.value())
+                .unwrap_or_default();
+            env_name_message(&env, error)
+        }
+        (_, ProblemKind::WildcardWithCredentials) => {
+            let what = match key {
+                Key::Methods => "list the methods, e.g. `methods = [\"GET\", \"POST\"]`",
+                Key::Headers => {
+                    "list the request headers, e.g. `headers = [\"content-type\", \"authorization\"]`"
+                }
+                _ => {
+                    "list the headers scripts may read, e.g. `expose_headers = [\"x-request-id\"]`"
+                }
+            };
             format!(
-                "`max_age` is a plain number of seconds: write `max_age = {}`",
-                lit.base10_digits()
+                "`{name} = \"*\"` cannot be combined with `credentials`: on credentialed requests \
+                 browsers read `*` as a literal name, not a wildcard; {what}"
             )
-        } else {
-            match lit.base10_parse::<u64>() {
-                Ok(seconds) if seconds <= cors_grammar::MAX_AGE_LIMIT => return Some(seconds),
-                _ => format!(
-                    "`max_age = {}` is over 86400 seconds (one day), the most any browser honours \
-                     (Chromium caps it at 7200, WebKit at 600): use a value from 0 to 86400",
-                    lit.base10_digits()
-                ),
-            }
-        };
-        errors.push(syn::Error::new(lit.span(), message));
-        None
-    });
-
-    Policy {
-        origins,
-        credentials,
-        methods,
-        headers,
-        expose_headers,
-        max_age,
-        catch_errors: args.catch_errors.is_some(),
+        }
+        (_, ProblemKind::WildcardItem) => {
+            format!("`*` cannot be one item of a list: write `{name} = \"*\"`")
+        }
+        (_, ProblemKind::Duplicate { .. }) => {
+            format!("`{shown}` is listed twice in `{name}`: remove one")
+        }
+        (_, ProblemKind::Method(error) | ProblemKind::Header(error)) => {
+            let (what, check): (&str, fn(&str) -> bool) = if key == Key::Methods {
+                ("method", |part| check_method(part).is_ok())
+            } else {
+                ("header name", |part| check_header_name(part).is_ok())
+            };
+            let fix = match error {
+                TokenError::LowercaseMethod(upper) => format!("; write `\"{upper}\"`"),
+                // `"GET, POST"`, copied from a header value: one name per item.
+                TokenError::NotAToken => split_fix(text, check)
+                    .map(|items| format!("; write one name per item: `{items}`"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            format!("invalid {what} `{shown}` in `{name}`: {error}{fix}")
+        }
+        (_, ProblemKind::MaxAge { .. }) => {
+            let digits = args
+                .max_age
+                .as_ref()
+                .map(|max_age| max_age.value.base10_digits().to_owned())
+                .unwrap_or_default();
+            format!(
+                "`max_age = {digits}` is over 86400 seconds (one day), the most any browser honours \
+                 (Chromium caps it at 7200, WebKit at 600): use a value from 0 to 86400"
+            )
+        }
+        (_, kind) => format!("`{name}`: {kind}"),
     }
 }
 
-fn origin_entries(items: &[LitStr], credentials: bool, errors: &mut Errors) -> Vec<String> {
-    let mut entries: Vec<String> = Vec::with_capacity(items.len());
-    for lit in items {
-        let text = lit.value();
-        if text == "*" {
-            errors.push(syn::Error::new(
-                lit.span(),
-                "`*` cannot be one entry of a list: write `origins = \"*\"` to allow any origin",
-            ));
-            continue;
+fn credentialed_message(text: &str, shared: &SharedBase) -> String {
+    match shared {
+        SharedBase::PublicSuffix { base } => {
+            let scheme = text.split_once("://").map_or("https", |(scheme, _)| scheme);
+            format!(
+                "`{text}` cannot be combined with `credentials`: `{base}` is a public suffix, where \
+                 anyone can register a site, so this would let sites you do not control read your \
+                 users' data; list the exact origins, or use a pattern under your own domain \
+                 (e.g. `{scheme}://*.yourapp.{base}` if you own `yourapp.{base}`)"
+            )
         }
-        match Entry::parse_canonical(&text) {
-            Ok(Entry::Pattern(pattern)) if credentials && pattern.base_is_public_suffix() => {
-                errors.push(syn::Error::new(
-                    lit.span(),
-                    format!(
-                        "`{text}` cannot be combined with `credentials`: `{base}` is a public suffix, where \
-                         anyone can register a site, so this would let sites you do not control read your \
-                         users' data; list the exact origins, or use a pattern under your own domain \
-                         (e.g. `{scheme}://*.yourapp.{base}` if you own `yourapp.{base}`)",
-                        base = pattern.base(),
-                        scheme = pattern.scheme(),
-                    ),
-                ));
-            }
-            Ok(entry) => {
-                let canonical = entry.to_string();
-                if entries.contains(&canonical) {
-                    errors.push(syn::Error::new(
-                        lit.span(),
-                        format!("`{text}` is listed twice: remove one"),
-                    ));
-                } else {
-                    entries.push(canonical);
-                }
-            }
-            Err(error) => errors.push(syn::Error::new(lit.span(), origin_message(&text, &error))),
-        }
+        other => format!(
+            "`{text}` cannot be combined with `credentials`: {other}; list the exact origins"
+        ),
     }
-    entries
 }
 
 fn origin_message(text: &str, error: &EntryError) -> String {
     let shown = text.escape_debug();
-    if let (EntryError::NotCanonical { .. }, Some(help)) = (error, error.help()) {
-        return format!("origin `{shown}` is {error}; {help}");
+    if let EntryError::NotCanonical { canonical, .. } = error {
+        return format!("origin `{shown}` is {error}; write `{canonical}`");
     }
-    let help = origin_fix(text, error)
-        .map(|fix| format!("write `{fix}`"))
-        .or_else(|| error.help());
+    let help = match (error, Entry::fix(text, error)) {
+        (EntryError::Joined, _) => Some(format!(
+            "write one origin per item: `origins = [{}]`",
+            split_origins(text)
+        )),
+        (_, Some(fix)) => Some(format!("write `{fix}`")),
+        (_, None) => error.help(),
+    };
     match help {
         Some(help) => format!("invalid origin `{shown}`: {error}; {help}"),
         None => format!("invalid origin `{shown}`: {error}"),
     }
 }
 
-/// The origin a URL-shaped entry most likely meant: `https://user@app.example.com/path?q#f` without
-/// its userinfo, path, query and fragment, when what remains is a valid origin.
-fn origin_fix(text: &str, error: &EntryError) -> Option<String> {
-    if !matches!(
-        error,
-        EntryError::UserInfo | EntryError::Path | EntryError::Query | EntryError::Fragment
-    ) {
-        return None;
-    }
-    let (scheme, rest) = text.split_once("://")?;
-    let authority = &rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())];
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    Entry::canonicalize(&format!("{scheme}://{host}"))
-        .ok()
-        .map(|entry| entry.to_string())
+/// `"https://a.example", "https://b.example"` for the origins joined in `text`: each starts at a
+/// scheme, and the separators between them are dropped.
+fn split_origins(text: &str) -> String {
+    let is_scheme = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.');
+    let starts: Vec<usize> = text
+        .match_indices("://")
+        .map(|(at, _)| {
+            text[..at]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !is_scheme(*c))
+                .map_or(0, |(i, c)| i + c.len_utf8())
+        })
+        .collect();
+    let parts: Vec<String> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            let part = text[*start..end]
+                .trim_end_matches(|c: char| matches!(c, ';' | ',' | '|') || c.is_whitespace());
+            format!("\"{}\"", part.escape_debug())
+        })
+        .collect();
+    parts.join(", ")
 }
 
 fn env_name_message(name: &str, error: &EnvNameError) -> String {
@@ -243,93 +388,14 @@ fn env_name_message(name: &str, error: &EnvNameError) -> String {
     )
 }
 
-fn list_setting(
-    setting: Option<Keyed<Value>>,
-    key: &str,
-    credentials: bool,
-    errors: &mut Errors,
-    check: impl Fn(&str) -> Result<String, TokenError>,
-) -> List {
-    match setting {
-        None => List::Default,
-        Some(Keyed {
-            value: Value::Wildcard(star),
-            ..
-        }) => {
-            if credentials {
-                let what = match key {
-                    "methods" => "list the methods, e.g. `methods = [\"GET\", \"POST\"]`",
-                    "headers" => {
-                        "list the request headers, e.g. `headers = [\"content-type\", \"authorization\"]`"
-                    }
-                    _ => {
-                        "list the headers scripts may read, e.g. `expose_headers = [\"x-request-id\"]`"
-                    }
-                };
-                errors.push(syn::Error::new(
-                    star.span(),
-                    format!(
-                        "`{key} = \"*\"` cannot be combined with `credentials`: on credentialed requests \
-                         browsers read `*` as a literal name, not a wildcard; {what}"
-                    ),
-                ));
-            }
-            List::Any
-        }
-        Some(Keyed {
-            value: Value::List { items, .. },
-            ..
-        }) => {
-            let mut names: Vec<String> = Vec::with_capacity(items.len());
-            for lit in &items {
-                let text = lit.value();
-                match check(&text) {
-                    Ok(name) if names.contains(&name) => errors.push(syn::Error::new(
-                        lit.span(),
-                        format!("`{text}` is listed twice in `{key}`: remove one"),
-                    )),
-                    Ok(name) => names.push(name),
-                    Err(TokenError::WildcardItem) => errors.push(syn::Error::new(
-                        lit.span(),
-                        format!("`*` cannot be one item of a list: write `{key} = \"*\"`"),
-                    )),
-                    Err(error) => {
-                        let what = if key == "methods" {
-                            "method"
-                        } else {
-                            "header name"
-                        };
-                        let fix = match &error {
-                            TokenError::LowercaseMethod(upper) => format!("; write `\"{upper}\"`"),
-                            // `"GET, POST"`, copied from a header value: one name per item.
-                            TokenError::NotAToken => split_fix(&text, &check)
-                                .map(|items| format!("; write one name per item: `{items}`"))
-                                .unwrap_or_default(),
-                            _ => String::new(),
-                        };
-                        errors.push(syn::Error::new(
-                            lit.span(),
-                            format!(
-                                "invalid {what} `{}` in `{key}`: {error}{fix}",
-                                text.escape_debug()
-                            ),
-                        ));
-                    }
-                }
-            }
-            List::Items(names)
-        }
-    }
-}
-
 /// `"GET", "POST"` for `"GET, POST"`, when every comma-separated part is a valid name.
-fn split_fix(text: &str, check: impl Fn(&str) -> Result<String, TokenError>) -> Option<String> {
+fn split_fix(text: &str, check: fn(&str) -> bool) -> Option<String> {
     let parts: Vec<&str> = text
         .split(',')
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .collect();
-    if parts.len() < 2 || parts.iter().any(|part| check(part).is_err()) {
+    if parts.len() < 2 || !parts.iter().all(|part| check(part)) {
         return None;
     }
     let quoted: Vec<String> = parts.iter().map(|part| format!("\"{part}\"")).collect();

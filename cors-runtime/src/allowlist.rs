@@ -89,36 +89,50 @@ impl Allowlist {
     /// The value to send in `Access-Control-Allow-Origin` when `origin` is allowed: the stored value
     /// for an exact entry, the request's own value for a pattern.
     pub(crate) fn allow(&self, origin: &HeaderValue) -> Option<HeaderValue> {
-        match self.find(origin)? {
-            Some(stored) => Some(stored.clone()),
-            None => Some(origin.clone()),
+        match self.find(origin) {
+            Found::Exact(stored) => Some(stored.clone()),
+            Found::Pattern => Some(origin.clone()),
+            Found::Nothing => None,
         }
     }
 
     /// Whether `origin` is allowed, without building any value.
     pub(crate) fn contains(&self, origin: &HeaderValue) -> bool {
-        self.find(origin).is_some()
+        !matches!(self.find(origin), Found::Nothing)
     }
 
-    /// `None` when refused, `Some(Some(stored))` for an exact entry, `Some(None)` for a pattern.
-    fn find(&self, origin: &HeaderValue) -> Option<Option<&HeaderValue>> {
+    /// The number of exact entries and of patterns, for `Debug`.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        let patterns = self.patterns.iter().map(|group| group.bases.len()).sum();
+        (self.exact.len(), patterns)
+    }
+
+    fn find(&self, origin: &HeaderValue) -> Found<'_> {
         let bytes = origin.as_bytes();
         if bytes.len() > MAX_ORIGIN_LEN {
-            return None;
+            return Found::Nothing;
         }
         if let Some(value) = self.exact.get(bytes) {
-            return Some(Some(value));
+            return Found::Exact(value);
         }
         if self.patterns.is_empty() {
-            return None;
+            return Found::Nothing;
         }
         // Non-ASCII bytes never occur in a browser's origin serialisation.
-        let origin_str = std::str::from_utf8(bytes).ok()?;
-        self.patterns
-            .iter()
-            .any(|group| group.matches(origin_str))
-            .then_some(None)
+        match std::str::from_utf8(bytes) {
+            Ok(origin) if self.patterns.iter().any(|group| group.matches(origin)) => Found::Pattern,
+            _ => Found::Nothing,
+        }
     }
+}
+
+/// What matched a request's origin.
+enum Found<'a> {
+    /// An exact entry, with its prebuilt `Access-Control-Allow-Origin` value.
+    Exact(&'a HeaderValue),
+    /// A subdomain pattern: the request's own value is echoed.
+    Pattern,
+    Nothing,
 }
 
 impl PatternGroup {

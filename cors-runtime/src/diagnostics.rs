@@ -45,6 +45,16 @@ pub(crate) fn origin_refused(origin: &HeaderValue) {
     }
 }
 
+/// More than one `Origin` line.
+pub(crate) fn several_origins() {
+    tracing::debug!("CORS: no CORS headers: the request has more than one Origin header");
+}
+
+/// A request with an `Origin` to a policy whose configuration is invalid.
+pub(crate) fn closed(error: &crate::ConfigError) {
+    tracing::debug!(%error, "CORS: no CORS headers: the policy failed closed");
+}
+
 /// A preflight refused after its origin was allowed.
 pub(crate) fn preflight_refused(request: &HeaderMap, why: &'static str) {
     if !tracing::enabled!(tracing::Level::DEBUG) {

@@ -2,167 +2,358 @@
 
 use std::fmt;
 
-use cors_grammar::{EntryError, EnvNameError, ListError, TokenError};
+use cors_grammar::{EntryError, ListError, ProblemKind, SharedBase};
 
 /// Why a CORS policy could not be built.
 ///
-/// Policies written in `#[cors(...)]` are checked at compile time, except the origin list of
-/// `origins_env`, which is read at cold start: then the policy *fails closed* (no origin is allowed), this
-/// error is logged once through `tracing`, and [`check_policy!`](crate::check_policy) returns it.
+/// [`Cors::builder`](crate::Cors::builder) returns it for an invalid policy. Policies written in
+/// `#[cors(...)]` are checked at compile time, except the list of `origins_env`, which is read when the
+/// policy is first used: if it is invalid, the policy *fails closed* (no origin is allowed), this error
+/// is logged once through `tracing`, and [`check_policy!`](crate::check_policy) returns it.
+///
+/// Match on [`kind`](ConfigError::kind); [`var`](ConfigError::var), [`entry`](ConfigError::entry) and
+/// [`setting`](ConfigError::setting) say where the problem is. `Display` and `Debug` both print the whole
+/// message (what is wrong, where, and how to fix it), so `main` returning this error prints it readably.
 ///
 /// ```
-/// use cors_runtime::{ConfigError, Cors};
+/// use cors_runtime::{ConfigErrorKind, Cors, Setting};
 ///
 /// let err = Cors::builder().origins(["https://app.example.com/login"]).build().unwrap_err();
-/// assert!(matches!(err, ConfigError::Origin { .. }));
+/// assert_eq!(err.kind(), ConfigErrorKind::InvalidOrigin);
+/// assert_eq!(err.setting(), Some(Setting::Origins));
+/// assert_eq!(err.entry(), Some("https://app.example.com/login"));
 /// assert_eq!(
 ///     err.to_string(),
-///     "invalid origin `https://app.example.com/login`: an origin cannot have a path \
-///      (an origin is only `scheme://host[:port]`)"
+///     "`origins`: entry `https://app.example.com/login`: an origin cannot have a path; \
+///      write `https://app.example.com`"
 /// );
+/// assert_eq!(format!("{err:?}"), err.to_string());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
+    kind: ConfigErrorKind,
+    setting: Option<Setting>,
+    var: Option<String>,
+    entry: Option<String>,
+    cause: Cause,
+}
+
+/// The underlying rule, kept for the message and for [`std::error::Error::source`].
+#[derive(Clone, PartialEq, Eq)]
+enum Cause {
+    Problem(ProblemKind),
+    List(ListError),
+    None,
+}
+
+/// What kind of problem a [`ConfigError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConfigError {
+pub enum ConfigErrorKind {
     /// The environment variable named by `origins_env` is not set.
-    EnvMissing {
-        /// The variable's name.
-        var: String,
-    },
+    EnvMissing,
     /// The environment variable holds bytes that are not UTF-8.
-    EnvNotUnicode {
-        /// The variable's name.
-        var: String,
-    },
-    /// The environment variable's list is empty or has an invalid entry.
-    EnvList {
-        /// The variable's name.
-        var: String,
-        /// What is wrong with the list.
-        error: ListError,
-    },
-    /// The environment variable is `*` but the policy has `credentials`.
-    EnvWildcardWithCredentials {
-        /// The variable's name.
-        var: String,
-    },
+    EnvNotUnicode,
+    /// The environment variable holds no entry (it is empty, or only separators).
+    EnvEmpty,
     /// The name given to `origins_env` is not a valid variable name.
-    EnvName {
-        /// The name as given.
-        var: String,
-        /// What is wrong with it.
-        error: EnvNameError,
-    },
-    /// An origin given to the builder is invalid.
-    Origin {
-        /// The entry as given.
-        entry: String,
-        /// What is wrong with it.
-        error: EntryError,
-    },
+    EnvName,
+    /// An origin entry (given to the builder or read from the environment) is not a valid origin or
+    /// subdomain pattern.
+    InvalidOrigin,
+    /// `*` is one entry of a list; it must be the whole setting.
+    WildcardInList,
     /// The origin list given to the builder is empty.
-    NoOrigins,
-    /// A subdomain pattern whose base is a public suffix (`https://*.github.io`) with `credentials`.
-    PublicSuffixPattern {
-        /// The environment variable the entry came from, if any.
-        var: Option<String>,
-        /// The pattern.
-        entry: String,
-    },
-    /// `credentials` together with a wildcard (`"origins"`, `"methods"`, `"headers"` or `"expose_headers"`).
-    WildcardWithCredentials {
-        /// Which setting holds the wildcard.
-        setting: &'static str,
-    },
+    EmptyOrigins,
+    /// An item is listed twice (after canonicalisation).
+    Duplicate,
+    /// A wildcard (`*`) in a policy that allows credentials; [`setting`](ConfigError::setting) says which.
+    WildcardWithCredentials,
+    /// Credentials without an origin list, so with the default of any origin.
+    CredentialsWithoutOrigins,
+    /// With credentials, a subdomain pattern under a base where anyone can get a name (a public suffix
+    /// such as `github.io`).
+    CredentialedPattern,
     /// An invalid method name.
-    Method {
-        /// The name as given.
-        name: String,
-        /// What is wrong with it.
-        error: TokenError,
-    },
+    InvalidMethod,
     /// An invalid header name in `headers` or `expose_headers`.
-    Header {
-        /// The name as given.
-        name: String,
-        /// What is wrong with it.
-        error: TokenError,
-    },
-    /// `max_age` above 86400 seconds.
-    MaxAge {
-        /// The value as given.
-        seconds: u64,
-    },
+    InvalidHeader,
+    /// `max_age` over 86400 seconds.
+    MaxAge,
+}
+
+/// A setting of a policy, named like the attribute's key and the builder's method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Setting {
+    /// `origins`.
+    Origins,
+    /// `origins_env`.
+    OriginsEnv,
+    /// `credentials`.
+    Credentials,
+    /// `methods`.
+    Methods,
+    /// `headers`.
+    Headers,
+    /// `expose_headers`.
+    ExposeHeaders,
+    /// `max_age`.
+    MaxAge,
+}
+
+impl Setting {
+    pub(crate) fn from_grammar(setting: cors_grammar::Setting) -> Setting {
+        match setting {
+            cors_grammar::Setting::Origins => Setting::Origins,
+            cors_grammar::Setting::OriginsEnv => Setting::OriginsEnv,
+            cors_grammar::Setting::Credentials => Setting::Credentials,
+            cors_grammar::Setting::Methods => Setting::Methods,
+            cors_grammar::Setting::Headers => Setting::Headers,
+            cors_grammar::Setting::ExposeHeaders => Setting::ExposeHeaders,
+            cors_grammar::Setting::MaxAge => Setting::MaxAge,
+        }
+    }
+
+    /// The attribute key and builder method this names (`"origins"`, `"expose_headers"`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Origins => "origins",
+            Setting::OriginsEnv => "origins_env",
+            Setting::Credentials => "credentials",
+            Setting::Methods => "methods",
+            Setting::Headers => "headers",
+            Setting::ExposeHeaders => "expose_headers",
+            Setting::MaxAge => "max_age",
+        }
+    }
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl ConfigError {
+    /// What kind of problem this is.
+    pub fn kind(&self) -> ConfigErrorKind {
+        self.inner.kind
+    }
+
+    /// The setting the problem is in, when it is one setting's.
+    pub fn setting(&self) -> Option<Setting> {
+        self.inner.setting
+    }
+
+    /// The environment variable the problem comes from, when the list was read from one.
+    pub fn var(&self) -> Option<&str> {
+        self.inner.var.as_deref()
+    }
+
+    /// The entry or item at fault, as it was written.
+    pub fn entry(&self) -> Option<&str> {
+        self.inner.entry.as_deref()
+    }
+
+    fn new(kind: ConfigErrorKind, setting: Option<Setting>, cause: Cause) -> ConfigError {
+        ConfigError {
+            inner: Box::new(Inner {
+                kind,
+                setting,
+                var: None,
+                entry: None,
+                cause,
+            }),
+        }
+    }
+
+    fn with_var(mut self, var: &str) -> ConfigError {
+        self.inner.var = Some(var.to_owned());
+        self
+    }
+
+    fn with_entry(mut self, entry: &str) -> ConfigError {
+        self.inner.entry = Some(entry.to_owned());
+        self
+    }
+
+    /// A broken rule found by [`cors_grammar::check_policy`] on the item `item` (as written), if the
+    /// problem is one item's.
+    pub(crate) fn from_problem(
+        setting: cors_grammar::Setting,
+        item: Option<&str>,
+        kind: ProblemKind,
+    ) -> ConfigError {
+        let setting = Setting::from_grammar(setting);
+        let error_kind = match &kind {
+            ProblemKind::Entry(_) => ConfigErrorKind::InvalidOrigin,
+            ProblemKind::Method(_) => ConfigErrorKind::InvalidMethod,
+            ProblemKind::Header(_) => ConfigErrorKind::InvalidHeader,
+            ProblemKind::WildcardItem => ConfigErrorKind::WildcardInList,
+            ProblemKind::Empty => ConfigErrorKind::EmptyOrigins,
+            ProblemKind::Duplicate { .. } => ConfigErrorKind::Duplicate,
+            ProblemKind::WildcardWithCredentials => ConfigErrorKind::WildcardWithCredentials,
+            ProblemKind::CredentialsWithoutOrigins => ConfigErrorKind::CredentialsWithoutOrigins,
+            ProblemKind::CredentialedPattern(_) => ConfigErrorKind::CredentialedPattern,
+            ProblemKind::MaxAge { .. } => ConfigErrorKind::MaxAge,
+            ProblemKind::EnvName(_) => ConfigErrorKind::EnvName,
+            _ => ConfigErrorKind::InvalidOrigin,
+        };
+        let error = ConfigError::new(error_kind, Some(setting), Cause::Problem(kind));
+        match item {
+            Some(item) => error.with_entry(item),
+            None => error,
+        }
+    }
+
+    /// The variable `var` is not set.
+    pub(crate) fn env_missing(var: &str) -> ConfigError {
+        ConfigError::new(
+            ConfigErrorKind::EnvMissing,
+            Some(Setting::OriginsEnv),
+            Cause::None,
+        )
+        .with_var(var)
+    }
+
+    /// The variable `var` is not UTF-8.
+    pub(crate) fn env_not_unicode(var: &str) -> ConfigError {
+        ConfigError::new(
+            ConfigErrorKind::EnvNotUnicode,
+            Some(Setting::OriginsEnv),
+            Cause::None,
+        )
+        .with_var(var)
+    }
+
+    /// The list in `var` breaks a rule.
+    pub(crate) fn env_list(var: &str, error: ListError) -> ConfigError {
+        let (kind, entry) = match &error {
+            ListError::Empty => (ConfigErrorKind::EnvEmpty, None),
+            ListError::WildcardWithOthers => (ConfigErrorKind::WildcardInList, None),
+            ListError::Entry { entry, .. } => (ConfigErrorKind::InvalidOrigin, Some(entry.clone())),
+            ListError::WildcardWithCredentials => (ConfigErrorKind::WildcardWithCredentials, None),
+            ListError::CredentialedPattern { entry, .. } => {
+                (ConfigErrorKind::CredentialedPattern, Some(entry.clone()))
+            }
+            _ => (ConfigErrorKind::InvalidOrigin, None),
+        };
+        let error =
+            ConfigError::new(kind, Some(Setting::OriginsEnv), Cause::List(error)).with_var(var);
+        match entry {
+            Some(entry) => error.with_entry(&entry),
+            None => error,
+        }
+    }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::EnvMissing { var } => {
-                write!(
-                    f,
-                    "environment variable `{var}` is not set: set it to the allowed origins, e.g. `https://app.example.com`"
-                )
-            }
-            ConfigError::EnvNotUnicode { var } => {
-                write!(f, "environment variable `{var}` is not valid UTF-8")
-            }
-            ConfigError::EnvList { var, error } => {
-                write!(f, "environment variable `{var}`: {error}")
-            }
-            ConfigError::EnvWildcardWithCredentials { var } => write!(
-                f,
-                "environment variable `{var}` is `*`, but the policy allows credentials: browsers reject \
-                 `Access-Control-Allow-Origin: *` on credentialed requests, so list the allowed origins"
-            ),
-            ConfigError::EnvName { var, error } => write!(f, "`{}`: {error}", var.escape_debug()),
-            ConfigError::Origin { entry, error } => {
-                write!(f, "invalid origin `{}`: {error}", entry.escape_debug())?;
-                match error.help() {
-                    Some(help) => write!(f, " ({help})"),
-                    None => Ok(()),
-                }
-            }
-            ConfigError::NoOrigins => f.write_str("the origin list is empty"),
-            ConfigError::PublicSuffixPattern { var, entry } => {
-                if let Some(var) = var {
-                    write!(f, "environment variable `{var}`: ")?;
-                }
-                write!(
-                    f,
-                    "entry `{entry}`: its base is a public suffix, where anyone can register a site, so with \
-                     credentials it would let sites you do not control read your users' data; list the \
-                     exact origins or a pattern under your own domain"
-                )
-            }
-            ConfigError::WildcardWithCredentials { setting } => write!(
-                f,
-                "`{setting}` is a wildcard but the policy allows credentials: browsers do not treat `*` as a \
-                 wildcard on credentialed requests, so list the values"
-            ),
-            ConfigError::Method { name, error } => {
-                write!(f, "invalid method `{}`: {error}", name.escape_debug())
-            }
-            ConfigError::Header { name, error } => {
-                write!(f, "invalid header name `{}`: {error}", name.escape_debug())
-            }
-            ConfigError::MaxAge { seconds } => write!(
-                f,
-                "max_age of {seconds} seconds is over the limit of {} (browsers cap it anyway)",
-                cors_grammar::MAX_AGE_LIMIT
-            ),
+        let inner = &*self.inner;
+        if let Some(var) = &inner.var {
+            write!(f, "environment variable `{var}`: ")?;
         }
+        match &inner.cause {
+            Cause::None => match inner.kind {
+                ConfigErrorKind::EnvMissing => f.write_str(
+                    "not set: set it to the allowed origins, separated by spaces or commas \
+                     (e.g. `https://app.example.com https://admin.example.com`)",
+                ),
+                ConfigErrorKind::EnvNotUnicode => {
+                    f.write_str("not valid UTF-8: write the allowed origins in plain ASCII")
+                }
+                _ => f.write_str("invalid configuration"),
+            },
+            Cause::List(error) => match error {
+                ListError::Empty => f.write_str(
+                    "empty: set it to the allowed origins, separated by spaces or commas \
+                     (e.g. `https://app.example.com https://admin.example.com`)",
+                ),
+                ListError::Entry { entry, error } => entry_message(f, entry, error),
+                other => other.fmt(f),
+            },
+            Cause::Problem(kind) => {
+                if let Some(setting) = inner.setting {
+                    write!(f, "`{setting}`: ")?;
+                }
+                match (kind, &inner.entry) {
+                    (ProblemKind::Entry(error), Some(entry)) => entry_message(f, entry, error),
+                    (ProblemKind::Method(error), Some(name)) => {
+                        write!(f, "invalid method `{}`: {error}", name.escape_debug())
+                    }
+                    (ProblemKind::Header(error), Some(name)) => {
+                        write!(f, "invalid header name `{}`: {error}", name.escape_debug())
+                    }
+                    (ProblemKind::Duplicate { .. }, Some(item)) => {
+                        write!(f, "`{}` is listed twice: remove one", item.escape_debug())
+                    }
+                    (ProblemKind::WildcardItem, _) => f.write_str(
+                        "`*` cannot be one item of a list: allow any value with the setting's \
+                         wildcard form (`any_origin`, `any_method`, `any_header`, `expose_any_header`)",
+                    ),
+                    (ProblemKind::CredentialedPattern(shared), Some(entry)) => {
+                        credentialed_pattern_message(f, entry, shared)
+                    }
+                    (ProblemKind::WildcardWithCredentials, _) => write!(f, "{kind}; list the values"),
+                    (ProblemKind::CredentialsWithoutOrigins, _) => {
+                        write!(f, "{kind}; list the allowed origins with `origins` or `origins_env`")
+                    }
+                    (ProblemKind::MaxAge { .. }, _) => write!(f, "{kind}: use 0 to 86400 seconds"),
+                    (ProblemKind::EnvName(error), Some(name)) => write!(
+                        f,
+                        "`{}` is not a variable name: {error}",
+                        name.escape_debug()
+                    ),
+                    (kind, _) => kind.fmt(f),
+                }
+            }
+        }
+    }
+}
+
+/// `entry `X`: an origin cannot have a path; write `Y``: what is wrong with one origin entry, and its
+/// fix when there is one.
+fn entry_message(f: &mut fmt::Formatter<'_>, entry: &str, error: &EntryError) -> fmt::Result {
+    write!(f, "entry `{}`: {error}", entry.escape_debug())?;
+    match (cors_grammar::Entry::fix(entry, error), error.help()) {
+        (Some(fix), _) => write!(f, "; write `{fix}`"),
+        (None, Some(help)) => write!(f, "; {help}"),
+        (None, None) => Ok(()),
+    }
+}
+
+fn credentialed_pattern_message(
+    f: &mut fmt::Formatter<'_>,
+    entry: &str,
+    shared: &SharedBase,
+) -> fmt::Result {
+    write!(
+        f,
+        "entry `{entry}` cannot be combined with credentials: {shared}; list the exact origins, or a \
+         pattern under a domain of your own"
+    )
+}
+
+/// The message, as `Display` prints it: `fn main() -> Result<(), E>` prints the `Debug` form, which must
+/// read as well.
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
 impl std::error::Error for ConfigError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConfigError::EnvList { error, .. } => Some(error),
-            ConfigError::EnvName { error, .. } => Some(error),
-            ConfigError::Origin { error, .. } => Some(error),
-            ConfigError::Method { error, .. } | ConfigError::Header { error, .. } => Some(error),
-            _ => None,
+        match &self.inner.cause {
+            Cause::Problem(kind) => std::error::Error::source(kind),
+            Cause::List(error) => Some(error),
+            Cause::None => None,
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Spec-exact CORS for AWS Lambda HTTP handlers.
 //!
-//! Put [`#[cors(...)]`](macro@cors) on a [`lambda_http`] handler and every response it returns carries
-//! the CORS headers of the policy you wrote, preflights are answered before your code runs, and a policy
-//! browsers would reject (credentials with `*`, a malformed origin, a bad header name) does not compile.
+//! Put [`#[cors(...)]`](macro@cors) on a [`lambda_http`](https://docs.rs/lambda_http) handler and every
+//! response it returns carries the CORS headers of the policy you wrote, preflights are answered before
+//! your code runs, and a policy browsers would reject (credentials with `*`, a malformed origin, a bad
+//! header name) does not compile.
 //!
 //! ```no_run
-//! use cors_runtime::cors;
+//! use cors_runtime::{check_policy, cors};
 //! use lambda_http::{run, service_fn, Body, Error, Request, Response};
 //!
 //! /// Cookies from the frontend origins listed in `ALLOWED_ORIGINS`.
@@ -17,7 +18,7 @@
 //! #[tokio::main]
 //! async fn main() -> Result<(), Error> {
 //!     // Fail the cold start, not every request, when ALLOWED_ORIGINS is wrong.
-//!     cors_runtime::check_policy!(handler)?;
+//!     check_policy!(handler)?;
 //!     run(service_fn(handler)).await
 //! }
 //! ```
@@ -34,47 +35,124 @@
 //!   echoed with `Access-Control-Allow-Credentials: true`, and every response carries `Vary: Origin` so
 //!   no cache hands one origin's answer to another.
 //!
-//! # Keys
+//! The attribute's keys, what each checks and what it sends, are documented on the attribute:
+//! [`macro@cors`].
 //!
-//! | key | meaning | default |
-//! |---|---|---|
-//! | `origins = "*"` | any origin, `Access-Control-Allow-Origin: *` | this, when neither `origins` nor `origins_env` is given |
-//! | `origins = ["https://app.example.com", "https://*.example.org"]` | these origins and subdomain patterns; literals must be canonical | |
-//! | `origins_env = "NAME"` | the list in that environment variable, read once per process | |
-//! | `credentials` | allow cookies and `Authorization`; never combined with a wildcard | off |
-//! | `methods = ["GET", "POST"]` or `"*"` | methods a preflight may ask for (case-sensitive) | `GET, HEAD, PUT, PATCH, POST, DELETE` |
-//! | `headers = ["content-type", "x-api-key"]` or `"*"` | request headers a preflight may ask for | `content-type` |
-//! | `expose_headers = ["x-request-id"]` or `"*"` | response headers scripts may read | none |
-//! | `max_age = 600` | seconds a browser may cache a preflight answer, `0..=86400` | not sent |
-//! | `catch_errors` | a handler `Err` becomes an empty `500` that keeps the CORS headers; the error is logged | off |
+//! # Without the attribute
 //!
-//! See the attribute's documentation for what each checks and what it sends, and [`Cors::builder`] for
-//! the same policies without the attribute.
+//! [`Cors::builder`] builds the same policies at run time, through the same rules (it is what the
+//! attribute's expansion calls), and [`Cors::check`] / [`Cors::handle`] answer requests on plain
+//! [`http`] types, for any request and response body.
+//!
+//! # Testing
+//!
+//! [`testing::Env`] runs a test with environment variables only the CORS policies see, so an
+//! `origins_env` handler can be unit-tested in edition 2024 without `unsafe` and whatever ran before.
+//!
+//! # Features
+//!
+//! - `lambda` (default): `#[cors]` on handlers returning lambda_http's `impl IntoResponse`. Without it,
+//!   the crate depends on `http` only, and the attribute works on `http::Request<B>` handlers returning
+//!   `Response<B>` or `Result<Response<B>, E>`.
 
 #![doc(html_root_url = "https://docs.rs/cors-runtime/0.1.0")]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod allow_headers;
+mod allow_methods;
+mod allow_origin;
 mod allowlist;
 mod builder;
+mod cors;
+mod decision;
 mod diagnostics;
+mod env;
 mod error;
-mod policy;
+mod expose_headers;
+mod max_age;
 mod statics;
+pub mod testing;
 mod vary;
 
 #[doc(hidden)]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
 
 pub use builder::CorsBuilder;
-/// The details a [`ConfigError`] carries, from the rules shared with the macro.
-pub use cors_grammar::{EntryError, EnvNameError, ListError, TokenError};
-pub use error::ConfigError;
-pub use policy::{Actual, Cors, Decision, Preflight};
+pub use cors::Cors;
+pub use decision::{Actual, Decision, Preflight};
+pub use error::{ConfigError, ConfigErrorKind, Setting};
 
-/// Methods allowed when `methods` is not given.
-pub const DEFAULT_METHODS: &[&str] = &["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"];
+pub use cors_macro::cors;
 
-/// Request headers allowed when `headers` is not given.
-pub const DEFAULT_HEADERS: &[&str] = &["content-type"];
+/// Builds the policy of a `#[cors]` handler now, and returns the configuration error it failed closed
+/// on, if any.
+///
+/// Only `origins_env` policies can fail at run time (everything else was checked when compiling). Call
+/// this at the start of `main` so a bad `ALLOWED_ORIGINS` fails the cold start with a clear error (in
+/// the function's logs and error metrics) instead of serving responses without CORS headers. It builds
+/// the very policy the handler uses, once per process: the first request then finds it built.
+///
+/// ```no_run
+/// use cors_runtime::{check_policy, cors};
+/// use lambda_http::{run, service_fn, Body, Error, Request, Response};
+///
+/// #[cors(origins_env = "ALLOWED_ORIGINS", credentials)]
+/// async fn handler(event: Request) -> Result<Response<Body>, Error> {
+///     Ok(Response::new(Body::Empty))
+/// }
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), Error> {
+///     check_policy!(handler)?; // Err(ConfigError) when ALLOWED_ORIGINS is unset or invalid
+///     run(service_fn(handler)).await
+/// }
+/// ```
+///
+/// It calls the handler once with a probe request, which the attribute answers before the handler's
+/// body runs. A handler that takes more than the request is checked through a closure that supplies the
+/// rest, as `service_fn` calls it:
+///
+/// ```no_run
+/// # use cors_runtime::{check_policy, cors};
+/// # use lambda_http::{Body, Error, Request, Response};
+/// struct Db;
+///
+/// #[cors(origins_env = "ALLOWED_ORIGINS", credentials)]
+/// async fn handler(event: Request, db: &Db) -> Result<Response<Body>, Error> {
+///     Ok(Response::new(Body::Empty))
+/// }
+///
+/// # fn main() -> Result<(), Error> {
+/// let db = Db;
+/// check_policy!(|event| handler(event, &db))?;
+/// # Ok(()) }
+/// ```
+///
+/// # Panics
+///
+/// If what it is given is not a `#[cors]` handler (or a closure calling one): a programming error, found
+/// at the first start.
+#[macro_export]
+macro_rules! check_policy {
+    ($handler:expr $(,)?) => {
+        $crate::__private::check_policy($handler)
+    };
+}
 
-pub use cors_macro::{check_policy, cors};
+/// `a, b, c` as one header value, or `None` for an empty list.
+pub(crate) fn joined<'a>(items: impl Iterator<Item = &'a str>) -> Option<http::HeaderValue> {
+    let mut text = String::new();
+    for item in items {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push_str(item);
+    }
+    // Tokens joined by ", " are always a valid header value; an empty list sends no header.
+    if text.is_empty() {
+        None
+    } else {
+        http::HeaderValue::from_str(&text).ok()
+    }
+}

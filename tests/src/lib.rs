@@ -34,6 +34,7 @@
 //! ```
 
 mod event;
+pub mod fidelity;
 pub mod oracle;
 mod reply;
 

@@ -1,0 +1,21 @@
+//! What `#[cors]` expansions and this crate's macros name, and nothing else. Not public API: it changes
+//! without notice.
+
+mod handler;
+mod probe;
+mod static_cors;
+#[cfg(feature = "lambda")]
+mod with_cors;
+#[cfg(not(feature = "lambda"))]
+mod without_lambda;
+
+pub use self::handler::{CatchErrors, HandlerOutput, HandlerRequest};
+pub use self::probe::{ProbeHandler, check_policy};
+pub use self::static_cors::StaticCors;
+#[cfg(feature = "lambda")]
+pub use self::with_cors::{Never, WithCors, wrap, wrap_catching, wrap_catching_with, wrap_ok};
+#[cfg(not(feature = "lambda"))]
+pub use self::without_lambda::{
+    NeedsLambdaFeature, WithCors, wrap, wrap_catching, wrap_catching_with, wrap_ok,
+};
+pub use crate::Decision;
