@@ -7,9 +7,6 @@ pub mod interleaved;
 
 use std::collections::HashSet;
 use std::convert::Infallible;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 use cors_runtime::cors;
 use http::header::{
@@ -71,17 +68,9 @@ pub fn preflight(origin: &str) -> Request {
     request
 }
 
-/// Polls a future that never waits on anything real (every handler here) to completion, without the
-/// cost of a runtime in the measurement.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-}
+#[path = "../../tests/src/block_on.rs"]
+mod block_on;
+pub use block_on::block_on;
 
 /// The handler without CORS: a small JSON answer, as a minimal real handler would give.
 pub async fn bare(_request: Request) -> Result<Response<Body>, Infallible> {

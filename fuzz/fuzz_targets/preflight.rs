@@ -30,7 +30,7 @@ static LIST: LazyLock<Cors> = LazyLock::new(|| {
         .credentials()
         .methods(METHODS.iter().copied())
         .headers(HEADERS.iter().copied())
-        .max_age(600)
+        .max_age(std::time::Duration::from_secs(600))
         .build()
         .expect("a valid policy")
 });
@@ -79,7 +79,7 @@ fuzz_target!(|data: &[u8]| {
             request.append(ACCESS_CONTROL_REQUEST_HEADERS, value.clone());
         }
     }
-    let Decision::Preflight(preflight) = cors.check_parts(&Method::OPTIONS, &request) else {
+    let Decision::Preflight(preflight) = cors_fuzz::check(&cors, Method::OPTIONS, request.clone()) else {
         panic!("OPTIONS with Origin and ACRM is a preflight");
     };
     let headers = preflight.headers();

@@ -4,10 +4,7 @@
 //!
 //! Every check panics on a broken invariant: libFuzzer records the input as a crash.
 
-use std::future::Future;
-use std::pin::pin;
 use std::sync::LazyLock;
-use std::task::{Context, Poll, Waker};
 
 use cors_grammar::{Entry, OriginList, parse_list};
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -125,17 +122,16 @@ pub fn check_list(text: &str) {
     );
 }
 
-/// Polls a future that never waits on anything (a `#[cors]` handler whose body awaits nothing) to
-/// completion, without a runtime.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..64 {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-    panic!("the handler is still pending after 64 polls");
+#[path = "../../tests/src/block_on.rs"]
+mod block_on;
+pub use block_on::block_on;
+
+/// What `cors` decides for a request with this method and these headers.
+pub fn check<'a>(cors: &'a cors_runtime::Cors, method: http::Method, headers: HeaderMap) -> cors_runtime::Decision<'a> {
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts.method = method;
+    parts.headers = headers;
+    cors.check_parts(&parts)
 }
 
 /// RFC 9110 `tchar`.

@@ -33,8 +33,10 @@
 //! # }
 //! ```
 
+mod block_on;
 mod event;
 pub mod fidelity;
+pub mod logs;
 pub mod oracle;
 mod reply;
 
@@ -44,6 +46,7 @@ use std::future::poll_fn;
 use lambda_http::request::LambdaRequest;
 use lambda_http::{Adapter, Context, IntoResponse, LambdaEvent, Request, RequestExt, Service};
 
+pub use crate::block_on::block_on;
 pub use crate::event::event_json;
 pub use crate::reply::Reply;
 

@@ -12,6 +12,7 @@ mod catch_errors;
 mod env;
 mod harness;
 mod hostile;
+mod logging;
 mod origins;
 mod preflight;
 mod properties;

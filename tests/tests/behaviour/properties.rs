@@ -22,13 +22,10 @@
 // Test support: a failed unwrap/expect in a helper is a failed test, which is what we want here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 use cors_grammar::{Entry, OriginList, parse_list};
 use cors_runtime::{Cors, Decision, cors};
-use cors_tests::{Call, Source, invoke};
+use cors_tests::{Call, Source, block_on, invoke};
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD,
@@ -1027,19 +1024,6 @@ async fn fixed_list(event: Request) -> Result<Response<Body>, Error> {
         .header("vary", "Accept-Encoding")
         .header("x-handled", "yes")
         .body(Body::from("handled"))?)
-}
-
-/// Polls a future that never waits on anything (a `#[cors]` handler whose body awaits nothing) to
-/// completion, without a runtime.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..64 {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-    panic!("the handler is still pending after 64 polls");
 }
 
 #[test]

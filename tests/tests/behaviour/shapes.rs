@@ -11,6 +11,7 @@ use cors_runtime::{check_policy, cors};
 use lambda_http::http::StatusCode;
 use lambda_http::lambda_runtime::Diagnostic;
 use lambda_http::{Body, Error, IntoResponse, Request, RequestExt, Response, Service, service_fn};
+use cors_tests::block_on;
 use serde_json::json;
 
 const APP: &str = "https://app.example.com";
@@ -617,4 +618,32 @@ async fn every_key_at_once() -> Result<(), Error> {
         assert_eq!(result, Ok(()));
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Lints on the user's code fire as without the attribute (an unfulfilled `#[expect]` is itself a
+// warning, which CI's `clippy -D warnings` turns into a failure)
+// ---------------------------------------------------------------------------
+
+#[cors(origins = ["https://app.example.com"])]
+#[expect(unused_variables, reason = "the request is never read, as the lint says")]
+async fn unread_request(event: Request, count: u8) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+mod private {
+    use cors_runtime::cors;
+    use lambda_http::{Body, Error, Request, Response};
+
+    #[expect(unreachable_pub, reason = "a `pub` handler in a private module, as the lint says")]
+    #[cors(origins = ["https://app.example.com"])]
+    pub async fn unreachable(_event: Request) -> Result<Response<Body>, Error> {
+        Ok(Response::new(Body::Empty))
+    }
+}
+
+#[test]
+fn lint_expectations_on_the_users_code_are_fulfilled() {
+    assert!(block_on(unread_request(Request::default(), 1)).is_ok());
+    assert!(block_on(private::unreachable(Request::default())).is_ok());
 }
