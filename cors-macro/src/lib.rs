@@ -60,7 +60,7 @@ use proc_macro::TokenStream;
 /// - `origins_env`: the list is split on commas and ASCII whitespace and each entry canonicalised; exactly
 ///   `*` means any origin. If the variable is unset, empty or has an invalid entry (or is `*` with
 ///   `credentials`), the policy **fails closed**: no origin is allowed and one error is logged through
-///   `tracing`. Call [`check_policy!`](macro@check_policy) in `main` to fail the cold start instead.
+///   `tracing`. Call [`check_policy!`](https://docs.rs/cors-runtime/latest/cors_runtime/macro.check_policy.html) in `main` to fail the cold start instead.
 /// - `credentials` cannot be combined with any `"*"`, with the default origins, or with a pattern under a
 ///   public suffix (`https://*.github.io`: anyone can register a name there).
 /// - `catch_errors`: without it, an `Err` reaches Lambda, the gateway answers `5xx` without CORS headers

@@ -56,7 +56,7 @@
 //!   `Response<B>` or `Result<Response<B>, E>`.
 
 #![doc(html_root_url = "https://docs.rs/cors-runtime/0.1.0")]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod allow_headers;
 mod allow_methods;

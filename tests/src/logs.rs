@@ -18,7 +18,10 @@ impl Logs {
 
     /// The events recorded so far.
     pub fn events(&self) -> Vec<(Level, String)> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The events at `level`.

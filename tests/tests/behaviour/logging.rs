@@ -25,21 +25,32 @@ fn get(origin: &str) -> Request {
 #[test]
 fn an_invalid_list_is_logged_once_naming_variable_entry_and_reason() {
     let logs = Logs::default();
-    let env = Env::new().set("ALLOWED_ORIGINS", "https://ok.example https://bad.example/app");
+    let env = Env::new().set(
+        "ALLOWED_ORIGINS",
+        "https://ok.example https://bad.example/app",
+    );
     logs.capture(|| {
         env.scope_sync(|| {
             assert!(check_policy!(handler).is_err());
             // The handler then uses the same closed policy, without saying it again.
             for _ in 0..3 {
                 let response = block_on(handler(get("https://ok.example")));
-                assert!(response.is_ok_and(|r| r.headers().get("access-control-allow-origin").is_none()));
+                assert!(
+                    response
+                        .is_ok_and(|r| r.headers().get("access-control-allow-origin").is_none())
+                );
             }
             assert!(check_policy!(handler).is_err());
         });
     });
     let errors = logs.at(Level::ERROR);
     assert_eq!(errors.len(), 1, "logged once: {logs:?}");
-    for part in ["ALLOWED_ORIGINS", "https://bad.example/app", "path", "failed closed"] {
+    for part in [
+        "ALLOWED_ORIGINS",
+        "https://bad.example/app",
+        "path",
+        "failed closed",
+    ] {
         assert!(errors[0].contains(part), "{part:?} in {}", errors[0]);
     }
 }
@@ -104,11 +115,22 @@ fn refusals_are_explained_at_debug_level() {
         headers
     };
     let cases: Vec<(Method, HeaderMap, &str)> = vec![
-        (Method::GET, request(&[("origin", "https://evil.example")]), "origin not allowed"),
-        (Method::GET, request(&[("origin", "https://app.example.com/")]), "malformed Origin"),
         (
             Method::GET,
-            request(&[("origin", "https://app.example.com"), ("origin", "https://app.example.com")]),
+            request(&[("origin", "https://evil.example")]),
+            "origin not allowed",
+        ),
+        (
+            Method::GET,
+            request(&[("origin", "https://app.example.com/")]),
+            "malformed Origin",
+        ),
+        (
+            Method::GET,
+            request(&[
+                ("origin", "https://app.example.com"),
+                ("origin", "https://app.example.com"),
+            ]),
             "more than one Origin",
         ),
         (
@@ -144,5 +166,8 @@ fn refusals_are_explained_at_debug_level() {
         });
     });
     let debug = logs.at(Level::DEBUG);
-    assert!(debug.iter().any(|event| event.contains("failed closed")), "{logs:?}");
+    assert!(
+        debug.iter().any(|event| event.contains("failed closed")),
+        "{logs:?}"
+    );
 }

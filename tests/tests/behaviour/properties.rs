@@ -22,7 +22,6 @@
 // Test support: a failed unwrap/expect in a helper is a failed test, which is what we want here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use cors_grammar::{Entry, OriginList, parse_list};
 use cors_runtime::{Cors, Decision, cors};
 use cors_tests::{Call, Source, block_on, invoke};

@@ -8,10 +8,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use cors_runtime::{check_policy, cors};
+use cors_tests::block_on;
 use lambda_http::http::StatusCode;
 use lambda_http::lambda_runtime::Diagnostic;
 use lambda_http::{Body, Error, IntoResponse, Request, RequestExt, Response, Service, service_fn};
-use cors_tests::block_on;
 use serde_json::json;
 
 const APP: &str = "https://app.example.com";
@@ -626,7 +626,10 @@ async fn every_key_at_once() -> Result<(), Error> {
 // ---------------------------------------------------------------------------
 
 #[cors(origins = ["https://app.example.com"])]
-#[expect(unused_variables, reason = "the request is never read, as the lint says")]
+#[expect(
+    unused_variables,
+    reason = "the request is never read, as the lint says"
+)]
 async fn unread_request(event: Request, count: u8) -> Result<Response<Body>, Error> {
     Ok(Response::new(Body::Empty))
 }
@@ -635,7 +638,10 @@ mod private {
     use cors_runtime::cors;
     use lambda_http::{Body, Error, Request, Response};
 
-    #[expect(unreachable_pub, reason = "a `pub` handler in a private module, as the lint says")]
+    #[expect(
+        unreachable_pub,
+        reason = "a `pub` handler in a private module, as the lint says"
+    )]
     #[cors(origins = ["https://app.example.com"])]
     pub async fn unreachable(_event: Request) -> Result<Response<Body>, Error> {
         Ok(Response::new(Body::Empty))
