@@ -108,6 +108,19 @@ impl CorsBuilder {
     /// Reads the allowed origins from an environment variable when [`build`](Self::build) runs (like
     /// `origins_env = "NAME"`): split on commas and ASCII whitespace, each entry canonicalised, repeats
     /// dropped; exactly `*` means any origin.
+    ///
+    /// ```
+    /// use cors_runtime::{ConfigErrorKind, Cors, testing::Env};
+    ///
+    /// let env = Env::new().set("ALLOWED_ORIGINS", "https://App.example.com:443, https://b.example");
+    /// let cors = env.scope_sync(|| Cors::builder().origins_env("ALLOWED_ORIGINS").credentials().build())?;
+    /// assert!(cors.allows_origin(&http::HeaderValue::from_static("https://app.example.com")));
+    ///
+    /// let env = Env::new().set("ALLOWED_ORIGINS", "*");
+    /// let err = env.scope_sync(|| Cors::builder().origins_env("ALLOWED_ORIGINS").credentials().build());
+    /// assert_eq!(err.unwrap_err().kind(), ConfigErrorKind::WildcardWithCredentials);
+    /// # Ok::<(), cors_runtime::ConfigError>(())
+    /// ```
     pub fn origins_env(mut self, var: impl Into<String>) -> Self {
         self.origins = OriginSource::Env(var.into());
         self
@@ -131,7 +144,14 @@ impl CorsBuilder {
         self
     }
 
-    /// Allows any method, echoing the one requested (like `methods = "*"`).
+    /// Allows any method, echoing the one requested (like `methods = "*"`). Refused with credentials.
+    ///
+    /// ```
+    /// use cors_runtime::Cors;
+    ///
+    /// assert!(Cors::builder().any_method().any_header().expose_any_header().build().is_ok());
+    /// assert!(Cors::builder().origins(["https://a.example"]).credentials().any_method().build().is_err());
+    /// ```
     pub fn any_method(mut self) -> Self {
         self.methods = Setting::Any;
         self
@@ -172,6 +192,15 @@ impl CorsBuilder {
 
     /// How long a browser may cache a preflight answer, up to one day (like `max_age = 600`). It is sent
     /// in whole seconds: a fraction of a second is dropped.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cors_runtime::{ConfigErrorKind, Cors};
+    ///
+    /// assert!(Cors::builder().max_age(Duration::from_secs(7200)).build().is_ok());
+    /// let err = Cors::builder().max_age(Duration::from_secs(86_401)).build().unwrap_err();
+    /// assert_eq!(err.kind(), ConfigErrorKind::MaxAge);
+    /// ```
     pub fn max_age(mut self, max_age: Duration) -> Self {
         self.max_age = Some(max_age.as_secs());
         self

@@ -9,6 +9,27 @@ use http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode};
 use crate::vary;
 
 /// What a policy decided for one request, from its method and headers alone.
+///
+/// ```
+/// use cors_runtime::{Cors, Decision};
+/// use http::{Request, Response};
+///
+/// let cors = Cors::builder().origins(["https://app.example.com"]).build()?;
+/// let request = Request::options("/")
+///     .header("origin", "https://app.example.com")
+///     .header("access-control-request-method", "PUT")
+///     .body(())?;
+/// let response: Response<String> = match cors.check(&request) {
+///     Decision::Preflight(preflight) => preflight.into_response(),
+///     Decision::Actual(actual) => {
+///         let mut response = Response::new("handled".to_owned());
+///         actual.apply(&mut response);
+///         response
+///     }
+/// };
+/// assert_eq!(response.status(), 204);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 #[must_use = "a decision adds no header until it is answered (`Preflight::into_response`) or applied \
               (`Actual::apply`)"]
@@ -22,6 +43,22 @@ pub enum Decision<'a> {
 
 /// The answer to a preflight: `204 No Content` with the CORS headers when allowed, `403 Forbidden`
 /// without any `Access-Control-*` header when refused; both with `Vary` and an empty body.
+///
+/// ```
+/// use cors_runtime::{Cors, Decision};
+///
+/// let cors = Cors::builder().origins(["https://app.example.com"]).build()?;
+/// let request = http::Request::options("/")
+///     .header("origin", "https://evil.example")
+///     .header("access-control-request-method", "PUT")
+///     .body(())?;
+/// let Decision::Preflight(preflight) = cors.check(&request) else { unreachable!() };
+/// assert!(!preflight.is_allowed());
+/// assert_eq!(preflight.status(), 403);
+/// assert!(preflight.headers().get("access-control-allow-origin").is_none());
+/// assert_eq!(preflight.headers()["vary"], "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 #[must_use = "a preflight is answered by sending `into_response()`"]
 pub struct Preflight {
@@ -30,6 +67,23 @@ pub struct Preflight {
 }
 
 /// The CORS headers to put on the handler's response to an ordinary (non-preflight) request.
+///
+/// ```
+/// use cors_runtime::{Cors, Decision};
+/// use http::HeaderMap;
+///
+/// let cors = Cors::builder().origins(["https://app.example.com"]).credentials().build()?;
+/// let request = http::Request::get("/").header("origin", "https://app.example.com").body(())?;
+/// let Decision::Actual(actual) = cors.check(&request) else { unreachable!() };
+/// assert!(actual.is_allowed());
+/// let mut headers = HeaderMap::new();
+/// headers.insert("access-control-allow-origin", "*".parse()?); // the handler's own, replaced
+/// headers.insert("vary", "Accept-Encoding".parse()?);
+/// actual.apply_to_headers(&mut headers);
+/// assert_eq!(headers["access-control-allow-origin"], "https://app.example.com");
+/// assert_eq!(headers["vary"], "Accept-Encoding, Origin");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 #[must_use = "the CORS headers are only added by `apply`"]
 pub struct Actual<'a> {

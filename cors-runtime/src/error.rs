@@ -52,6 +52,16 @@ enum Cause {
 }
 
 /// What kind of problem a [`ConfigError`] is.
+///
+/// ```
+/// use cors_runtime::{ConfigErrorKind, Cors};
+///
+/// let err = Cors::builder().origins(["https://a.example", "https://A.example:443"]).build().unwrap_err();
+/// match err.kind() {
+///     ConfigErrorKind::Duplicate => assert_eq!(err.entry(), Some("https://A.example:443")),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfigErrorKind {
@@ -88,6 +98,14 @@ pub enum ConfigErrorKind {
 }
 
 /// A setting of a policy, named like the attribute's key and the builder's method.
+///
+/// ```
+/// use cors_runtime::{Cors, Setting};
+///
+/// let err = Cors::builder().origins(["https://a.example"]).methods(["GE T"]).build().unwrap_err();
+/// assert_eq!(err.setting(), Some(Setting::Methods));
+/// assert_eq!(Setting::Methods.name(), "methods");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Setting {

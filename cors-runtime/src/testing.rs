@@ -82,6 +82,22 @@ impl Env {
     }
 
     /// Runs `future` with these variables: each time it is polled, the policies it builds read them.
+    ///
+    /// ```
+    /// use cors_runtime::{cors, testing::Env};
+    /// use http::{Request, Response};
+    ///
+    /// #[cors(origins_env = "ALLOWED_ORIGINS")]
+    /// async fn handler(_request: Request<()>) -> Response<()> {
+    ///     Response::new(())
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let request = Request::get("/").header("origin", "https://a.example").body(()).unwrap();
+    /// let response = Env::new().set("ALLOWED_ORIGINS", "https://a.example").scope(handler(request)).await;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "https://a.example");
+    /// # }
+    /// ```
     pub fn scope<F: Future>(&self, future: F) -> Scoped<F> {
         Scoped {
             overrides: self.overrides(),
@@ -90,6 +106,15 @@ impl Env {
     }
 
     /// Runs `f` with these variables.
+    ///
+    /// ```
+    /// use cors_runtime::{Cors, testing::Env};
+    ///
+    /// let env = Env::new().set("ALLOWED_ORIGINS", "*");
+    /// let cors = env.scope_sync(|| Cors::builder().origins_env("ALLOWED_ORIGINS").build())?;
+    /// assert!(cors.allows_origin(&http::HeaderValue::from_static("https://any.example")));
+    /// # Ok::<(), cors_runtime::ConfigError>(())
+    /// ```
     pub fn scope_sync<R>(&self, f: impl FnOnce() -> R) -> R {
         env::scoped(&self.overrides(), f)
     }
@@ -102,7 +127,8 @@ impl Env {
     }
 }
 
-/// The future returned by [`Env::scope`].
+/// The future returned by [`Env::scope`]: the given future, run with the scope's variables (see
+/// [`Env::scope`] for an example).
 #[must_use = "futures do nothing unless polled"]
 pub struct Scoped<F> {
     overrides: Arc<Overrides>,
