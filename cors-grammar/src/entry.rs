@@ -264,8 +264,7 @@ impl Pattern {
     /// assert!(!pattern("https://*.example.com").base_is_public_suffix());
     /// ```
     pub fn base_is_public_suffix(&self) -> bool {
-        psl::suffix(self.base.as_bytes())
-            .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == self.base.as_bytes())
+        crate::suffix::is_public_suffix(&self.base)
     }
 
     /// The explicit port, `None` for the scheme's default port.

@@ -20,11 +20,14 @@
 //! assert!(matches!(Entry::canonicalize("null"), Err(EntryError::Null)));
 //! ```
 
+mod aws;
 mod entry;
 mod list;
 mod rules;
+mod suffix;
 mod token;
 
+pub use aws::{AwsZone, aws_zone};
 pub use entry::{Entry, EntryError, Pattern, is_subdomain_labels};
 pub use list::{ListError, OriginList, check_env_list, parse_list, split_list};
 pub use rules::{

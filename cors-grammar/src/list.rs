@@ -61,8 +61,8 @@ impl fmt::Display for ListError {
             ),
             ListError::CredentialedPattern { entry, shared } => write!(
                 f,
-                "entry `{entry}` cannot be combined with credentials: {shared}; list the exact origins, \
-                 or a pattern under a domain of your own"
+                "entry `{entry}` cannot be combined with credentials: {shared}; {}",
+                shared.help()
             ),
         }
     }

@@ -9,8 +9,8 @@ use std::fmt;
 use http::{HeaderName, Method};
 
 use crate::{
-    Entry, EntryError, EnvNameError, MAX_AGE_LIMIT, TokenError, check_env_name, check_header_name,
-    check_method,
+    AwsZone, Entry, EntryError, EnvNameError, MAX_AGE_LIMIT, TokenError, check_env_name,
+    check_header_name, check_method,
 };
 
 /// Methods a preflight may ask for when `methods` is not given.
@@ -193,6 +193,23 @@ pub enum SharedBase {
         /// The base.
         base: String,
     },
+    /// The base is, or is over, a zone where AWS gives names to any customer (`lambda-url.<region>.on.aws`).
+    Aws(AwsZone),
+}
+
+impl SharedBase {
+    /// How to write the policy instead.
+    pub fn help(&self) -> String {
+        match self {
+            SharedBase::PublicSuffix { .. } => {
+                "list the exact origins, or use a pattern under a domain of your own".to_owned()
+            }
+            SharedBase::Aws(zone) => match zone.example() {
+                Some(example) => format!("list the exact origins, such as `{example}`"),
+                None => "list the exact origins".to_owned(),
+            },
+        }
+    }
 }
 
 impl fmt::Display for SharedBase {
@@ -203,6 +220,7 @@ impl fmt::Display for SharedBase {
                 "`{base}` is a public suffix, where anyone can register a site, so this would let sites \
                  you do not control read your users' data"
             ),
+            SharedBase::Aws(zone) => zone.fmt(f),
         }
     }
 }
@@ -347,16 +365,20 @@ pub fn check_policy(policy: &Policy<'_>, spelling: Spelling) -> Result<Checked, 
 }
 
 /// The problem a credentialed policy has with `entry`, if any: a subdomain pattern under a base where
-/// strangers get names. Literal lists and environment lists are both checked by it.
+/// strangers get names, an AWS zone ([`aws_zone`](crate::aws_zone)) or a public suffix. Literal lists
+/// and environment lists are both checked by it.
 pub fn credentialed_entry_problem(entry: &Entry) -> Option<SharedBase> {
-    match entry {
-        Entry::Pattern(pattern) if pattern.base_is_public_suffix() => {
-            Some(SharedBase::PublicSuffix {
-                base: pattern.base().to_owned(),
-            })
-        }
-        _ => None,
+    let Entry::Pattern(pattern) = entry else {
+        return None;
+    };
+    if let Some(zone) = crate::aws_zone(pattern.base()) {
+        return Some(SharedBase::Aws(zone));
     }
+    pattern
+        .base_is_public_suffix()
+        .then(|| SharedBase::PublicSuffix {
+            base: pattern.base().to_owned(),
+        })
 }
 
 fn origin_list(

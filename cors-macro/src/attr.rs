@@ -144,7 +144,7 @@ pub(crate) fn parse(tokens: TokenStream, accepted: &[Key], errors: &mut Errors) 
             }
             Key::CatchErrors => {
                 let value = if meta.input.peek(syn::Token![=]) {
-                    match meta.value()?.parse::<Expr>()? {
+                    match ungrouped(meta.value()?.parse::<Expr>()?) {
                         Expr::Path(path) if path.qself.is_none() => Some(path.path),
                         other => {
                             errors.push(syn::Error::new_spanned(
@@ -244,6 +244,14 @@ fn set<T>(slot: &mut Option<Keyed<T>>, key: Span, value: T, name: Key, errors: &
     }
 }
 
+/// `expr` without the invisible groups a `macro_rules!` fragment (`$origin:literal`) puts around it.
+fn ungrouped(mut expr: Expr) -> Expr {
+    while let Expr::Group(group) = expr {
+        expr = *group.expr;
+    }
+    expr
+}
+
 /// The `= value` after a key, or an error when it is missing.
 fn value_expr(
     meta: &ParseNestedMeta<'_>,
@@ -251,7 +259,7 @@ fn value_expr(
     errors: &mut Errors,
 ) -> syn::Result<Option<Expr>> {
     if meta.input.peek(syn::Token![=]) {
-        return meta.value()?.parse().map(Some);
+        return meta.value()?.parse().map(ungrouped).map(Some);
     }
     let span = if meta.input.peek(syn::token::Paren) {
         skip_value_span(meta)?
@@ -290,7 +298,7 @@ fn list_value(expr: Expr, key: Key, errors: &mut Errors) -> Option<Value> {
         }) => {
             let mut items = Vec::with_capacity(elems.len());
             for elem in elems {
-                match elem {
+                match ungrouped(elem) {
                     Expr::Lit(ExprLit {
                         lit: Lit::Str(lit), ..
                     }) => items.push(lit),

@@ -315,7 +315,8 @@ fn credentialed_message(text: &str, shared: &SharedBase) -> String {
             )
         }
         other => format!(
-            "`{text}` cannot be combined with `credentials`: {other}; list the exact origins"
+            "`{text}` cannot be combined with `credentials`: {other}; {}",
+            other.help()
         ),
     }
 }

@@ -353,8 +353,8 @@ fn credentialed_pattern_message(
 ) -> fmt::Result {
     write!(
         f,
-        "entry `{entry}` cannot be combined with credentials: {shared}; list the exact origins, or a \
-         pattern under a domain of your own"
+        "entry `{entry}` cannot be combined with credentials: {shared}; {}",
+        shared.help()
     )
 }
 

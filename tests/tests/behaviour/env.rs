@@ -549,3 +549,128 @@ async fn env_var_that_is_not_utf8_fails_closed() {
     assert_eq!(error.kind(), ConfigErrorKind::EnvNotUnicode);
     assert_says(&error, &["`CORS_TESTS_ENV_NOT_UNICODE`", "UTF-8"]);
 }
+
+/// Patterns over zones where AWS gives names to any customer, from the environment: each fails closed
+/// with credentials, whether or not the Public Suffix List lists the zone (it lacks Function URLs in
+/// eu-central-2 and ap-southeast-5), and names the zone and the service.
+#[tokio::test]
+async fn env_patterns_over_aws_shared_zones_with_credentials_fail_closed() {
+    let cases = [
+        (
+            "https://*.lambda-url.eu-central-2.on.aws",
+            "lambda-url.<region>.on.aws",
+        ),
+        (
+            "https://*.lambda-url.ap-southeast-5.on.aws",
+            "lambda-url.<region>.on.aws",
+        ),
+        (
+            "https://*.lambda-url.us-east-1.on.aws",
+            "lambda-url.<region>.on.aws",
+        ),
+        (
+            "https://*.eu-central-2.on.aws",
+            "lambda-url.<region>.on.aws",
+        ),
+        ("https://*.on.aws", "lambda-url.<region>.on.aws"),
+        (
+            "https://*.execute-api.us-east-1.amazonaws.com",
+            "execute-api.<region>.amazonaws.com",
+        ),
+        (
+            "https://*.execute-api.cn-north-1.amazonaws.com.cn",
+            "execute-api.<region>.amazonaws.com.cn",
+        ),
+        (
+            "http://*.s3-website-us-east-1.amazonaws.com",
+            "s3-website-<region>.amazonaws.com",
+        ),
+        (
+            "http://*.s3-website.eu-west-1.amazonaws.com",
+            "s3-website.<region>.amazonaws.com",
+        ),
+        (
+            "https://*.amazonaws.com",
+            "execute-api.<region>.amazonaws.com",
+        ),
+        ("https://*.cloudfront.net", "cloudfront.net"),
+        ("https://*.amplifyapp.com", "amplifyapp.com"),
+        (
+            "https://*.us-east-1.awsapprunner.com",
+            "<region>.awsapprunner.com",
+        ),
+        (
+            "https://*.us-west-2.elb.amazonaws.com",
+            "<region>.elb.amazonaws.com",
+        ),
+        (
+            "https://*.elb.us-west-2.amazonaws.com",
+            "elb.<region>.amazonaws.com",
+        ),
+        (
+            "https://*.eu-west-1.elasticbeanstalk.com",
+            "<region>.elasticbeanstalk.com",
+        ),
+        (
+            "https://*.auth.us-east-1.amazoncognito.com",
+            "auth.<region>.amazoncognito.com",
+        ),
+        (
+            "https://*.awsglobalaccelerator.com",
+            "awsglobalaccelerator.com",
+        ),
+        ("https://*.awsapps.com", "awsapps.com"),
+        (
+            "https://*.newservice.us-east-1.amazonaws.com",
+            "amazonaws.com",
+        ),
+    ];
+    for (entry, zone) in cases {
+        with(&format!("https://app.example.com {entry}"))
+            .scope(async {
+                let Err(error) = check_policy!(credentialed) else {
+                    panic!("{entry} with credentials")
+                };
+                assert_eq!(
+                    error.kind(),
+                    ConfigErrorKind::CredentialedPattern,
+                    "{entry}"
+                );
+                assert_eq!(error.entry(), Some(entry));
+                assert_says(
+                    &error,
+                    &[
+                        "`ALLOWED_ORIGINS`",
+                        zone,
+                        "any AWS customer's site",
+                        "list the exact origins",
+                    ],
+                );
+                assert_closed(credentialed, "credentialed").await;
+            })
+            .await;
+        // Without credentials nothing private is shared: the same list is fine.
+        with(&format!("https://app.example.com {entry}"))
+            .scope(async { assert_eq!(check_policy!(star), Ok(())) })
+            .await;
+    }
+    // A pattern under one customer's own name stays allowed: one Amplify app's branches.
+    with("https://*.d1234abcd.amplifyapp.com")
+        .scope(async {
+            assert_eq!(check_policy!(credentialed), Ok(()));
+            for reply in send_all(
+                credentialed,
+                &get(Some("https://main.d1234abcd.amplifyapp.com")),
+            )
+            .await
+            {
+                assert_eq!(
+                    reply.header_values(ACAO),
+                    ["https://main.d1234abcd.amplifyapp.com"],
+                    "{}",
+                    reply.source
+                );
+            }
+        })
+        .await;
+}
