@@ -1,6 +1,6 @@
 //! Origin lists as written in an environment variable.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::rules::{SharedBase, credentialed_entry_problem};
@@ -156,14 +156,28 @@ pub fn check_env_list(text: &str, credentials: bool) -> Result<OriginList, ListE
     }
 }
 
-/// Drops repeated entries, keeping the first of each, in linear time: lists of thousands of origins
-/// are parsed at cold start, where a pairwise comparison would cost milliseconds.
+/// Drops repeated entries, keeping the first of each.
 fn dedup(entries: &mut Vec<Entry>) {
-    let mut seen = HashSet::with_capacity(entries.len());
-    let first: Vec<bool> = entries.iter().map(|entry| seen.insert(entry)).collect();
-    drop(seen);
-    let mut first = first.into_iter();
-    entries.retain(|_| first.next().unwrap_or(true));
+    let mut first = first_of_each(entries).into_iter();
+    entries.retain(|_| first.next().flatten().is_none());
+}
+
+/// For each entry, the index of an earlier entry equal to it (`None` for the first of each), in linear
+/// time: lists of thousands of origins are checked at cold start, where a pairwise comparison would cost
+/// milliseconds.
+pub(crate) fn first_of_each(entries: &[Entry]) -> Vec<Option<usize>> {
+    let mut seen: HashMap<&Entry, usize> = HashMap::with_capacity(entries.len());
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| match seen.entry(entry) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+                None
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! maps each [`Problem`] to the span of the key or item it names; the runtime's builder runs them when a
 //! policy is built and turns the first one into its error. One implementation, so the two cannot disagree.
 
-use std::collections::HashSet;
 use std::fmt;
 
 use http::{HeaderName, Method};
@@ -282,7 +281,20 @@ impl std::error::Error for ProblemKind {
 /// assert_eq!((problems[0].setting, problems[0].item), (Setting::Origins, Some(1)));
 /// assert_eq!((problems[1].setting, &problems[1].kind), (Setting::Methods, &ProblemKind::WildcardWithCredentials));
 /// ```
+#[inline]
 pub fn check_policy(policy: &Policy<'_>, spelling: Spelling) -> Result<Checked, Vec<Problem>> {
+    // Dispatched here, in an inlined function, so a caller that only ever passes one spelling (the
+    // runtime: `Lenient`) links only that parser.
+    match spelling {
+        Spelling::Canonical => check_policy_with(policy, Entry::parse_canonical),
+        Spelling::Lenient => check_policy_with(policy, Entry::canonicalize),
+    }
+}
+
+fn check_policy_with(
+    policy: &Policy<'_>,
+    parse: fn(&str) -> Result<Entry, EntryError>,
+) -> Result<Checked, Vec<Problem>> {
     let mut problems = Vec::new();
     let credentials = policy.credentials;
     let origins = match policy.origins {
@@ -307,7 +319,7 @@ pub fn check_policy(policy: &Policy<'_>, spelling: Spelling) -> Result<Checked, 
             CheckedOrigins::Any
         }
         Origins::List(items) => {
-            CheckedOrigins::List(origin_list(items, credentials, spelling, &mut problems))
+            CheckedOrigins::List(origin_list(items, credentials, parse, &mut problems))
         }
         Origins::Env(name) => {
             if let Err(error) = check_env_name(name) {
@@ -384,7 +396,7 @@ pub fn credentialed_entry_problem(entry: &Entry) -> Option<SharedBase> {
 fn origin_list(
     items: &[&str],
     credentials: bool,
-    spelling: Spelling,
+    parse: fn(&str) -> Result<Entry, EntryError>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Entry> {
     let problem = |item, kind| Problem {
@@ -400,19 +412,14 @@ fn origin_list(
         });
     }
     let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
-    // Where each kept entry was written, for the index a duplicate names.
+    // Where each entry was written, for the indices problems name.
     let mut written_at: Vec<usize> = Vec::with_capacity(items.len());
-    let mut seen = HashSet::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         if *item == "*" {
             problems.push(problem(index, ProblemKind::WildcardItem));
             continue;
         }
-        let parsed = match spelling {
-            Spelling::Canonical => Entry::parse_canonical(item),
-            Spelling::Lenient => Entry::canonicalize(item),
-        };
-        let entry = match parsed {
+        let entry = match parse(item) {
             Ok(entry) => entry,
             Err(error) => {
                 problems.push(problem(index, ProblemKind::Entry(error)));
@@ -425,18 +432,23 @@ fn origin_list(
                 continue;
             }
         }
-        if !seen.insert(entry.clone()) {
-            let first = entries
-                .iter()
-                .position(|kept| *kept == entry)
-                .map_or(index, |position| written_at[position]);
-            problems.push(problem(index, ProblemKind::Duplicate { first }));
-            continue;
-        }
         entries.push(entry);
         written_at.push(index);
     }
-    entries
+    let firsts = crate::list::first_of_each(&entries);
+    let mut kept = Vec::with_capacity(entries.len());
+    for ((entry, index), first) in entries.into_iter().zip(&written_at).zip(firsts) {
+        match first {
+            Some(first) => problems.push(problem(
+                *index,
+                ProblemKind::Duplicate {
+                    first: written_at[first],
+                },
+            )),
+            None => kept.push(entry),
+        }
+    }
+    kept
 }
 
 fn list<T: PartialEq>(

@@ -1,7 +1,8 @@
-//! The Public Suffix List, in the form every Lambda binary can afford: one 5-byte hash per rule, sorted
-//! (`suffix/rules.bin`, about 52 KB), searched by bisection. The list is only consulted when a
-//! credentialed policy with a subdomain pattern is built, so a lookup's cost does not matter; its size
-//! does (the `psl` crate compiles the list into about 650 KB of code).
+//! The Public Suffix List, in the form every Lambda binary can afford: the 40-bit hash of every rule,
+//! sorted and stored as Rice-coded gaps (`suffix/rules.bin`, about 37 KB), with a sparse index to
+//! start decoding near a key. The list is only consulted when a credentialed policy with a subdomain
+//! pattern is built, so a lookup's cost hardly matters; its size does (the `psl` crate compiles the list
+//! into about 650 KB of code).
 //!
 //! The table is generated from the list the `psl` crate ships (`data/rules.txt` of the version
 //! `Cargo.lock` pins as this crate's dev-dependency), never edited by hand:
@@ -13,9 +14,20 @@
 //! The tests check that the checked-in table is exactly what that produces, and that it agrees with the
 //! `psl` crate on every rule of the list. A hash that is not a rule's matches one by chance with
 //! probability about 10⁻⁸ per lookup; the error is then a refused pattern, never an allowed one.
+//!
+//! Layout of the table: the number of hashes (4 bytes), the number of index entries (4 bytes); the index,
+//! one entry per [`STRIDE`] hashes: the hash that starts the stretch (5 bytes) and the bit of the stream
+//! where the next gap starts (4 bytes); then the stream: each gap to the previous hash as `gap >> K` in
+//! unary (ones ended by a zero) and its low [`K`] bits, most significant bit first.
 
-/// Bytes per rule: the low 40 bits of the rule's FNV-1a hash, big-endian so byte order is number order.
-const WIDTH: usize = 5;
+/// Bits kept of each rule's FNV-1a hash.
+const BITS: u32 = 40;
+
+/// The Rice parameter: the low bits of a gap stored as they are (the gaps average 2^40 / 10,400).
+const K: u32 = 26;
+
+/// Hashes per index entry.
+const STRIDE: usize = 64;
 
 static TABLE: &[u8] = include_bytes!("suffix/rules.bin");
 
@@ -38,30 +50,108 @@ pub(crate) fn is_public_suffix(domain: &str) -> bool {
 /// Whether the rule `prefix` + `domain` is in the table.
 fn contains(prefix: &[u8], domain: &str) -> bool {
     let key = hash(prefix.iter().chain(domain.as_bytes()).copied());
-    let (mut low, mut high) = (0, TABLE.len() / WIDTH);
+    let table = Table::new(TABLE);
+    // The last index entry at or before the key, then the stretch after it.
+    let (mut low, mut high) = (0, table.index_len);
     while low < high {
         let middle = low + (high - low) / 2;
-        let entry = &TABLE[middle * WIDTH..(middle + 1) * WIDTH];
-        match entry.cmp(&key[..]) {
-            std::cmp::Ordering::Less => low = middle + 1,
-            std::cmp::Ordering::Greater => high = middle,
-            std::cmp::Ordering::Equal => return true,
+        if table.index(middle).0 <= key {
+            low = middle + 1;
+        } else {
+            high = middle;
         }
     }
-    false
+    let Some(entry) = low.checked_sub(1) else {
+        return false;
+    };
+    let (mut value, bit) = table.index(entry);
+    let mut bits = Bits {
+        stream: table.stream,
+        position: bit,
+    };
+    let end = table.len.min((entry + 1) * STRIDE);
+    for _ in entry * STRIDE + 1..end {
+        if value >= key {
+            break;
+        }
+        match bits.gap() {
+            Some(gap) => value += gap,
+            None => return false,
+        }
+    }
+    value == key
 }
 
-/// FNV-1a, 64 bits, of `bytes`, cut to [`WIDTH`] big-endian bytes.
-fn hash(bytes: impl Iterator<Item = u8>) -> [u8; WIDTH] {
+/// The parts of [`TABLE`].
+struct Table<'a> {
+    len: usize,
+    index_len: usize,
+    index: &'a [u8],
+    stream: &'a [u8],
+}
+
+impl<'a> Table<'a> {
+    fn new(bytes: &'a [u8]) -> Table<'a> {
+        let word = |at: usize| {
+            bytes
+                .get(at..at + 4)
+                .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        };
+        let (len, index_len) = (word(0), word(4));
+        let index_end = (8 + index_len * 9).min(bytes.len());
+        Table {
+            len,
+            index_len: (index_end - 8) / 9,
+            index: &bytes[8..index_end],
+            stream: &bytes[index_end..],
+        }
+    }
+
+    /// The hash and the stream's bit position of index entry `i`.
+    fn index(&self, i: usize) -> (u64, usize) {
+        let entry = &self.index[i * 9..i * 9 + 9];
+        let value = entry[..5].iter().fold(0, |v, b| v << 8 | u64::from(*b));
+        let bit = entry[5..].iter().fold(0, |v, b| v << 8 | usize::from(*b));
+        (value, bit)
+    }
+}
+
+/// Reading the stream one bit at a time.
+struct Bits<'a> {
+    stream: &'a [u8],
+    position: usize,
+}
+
+impl Bits<'_> {
+    fn bit(&mut self) -> Option<u64> {
+        let byte = self.stream.get(self.position / 8)?;
+        let bit = (byte >> (7 - self.position % 8)) & 1;
+        self.position += 1;
+        Some(u64::from(bit))
+    }
+
+    /// The next gap: the unary quotient, then the `K` low bits.
+    fn gap(&mut self) -> Option<u64> {
+        let mut quotient = 0;
+        while self.bit()? == 1 {
+            quotient += 1;
+        }
+        let mut low = 0;
+        for _ in 0..K {
+            low = low << 1 | self.bit()?;
+        }
+        Some(quotient << K | low)
+    }
+}
+
+/// FNV-1a, 64 bits, of `bytes`, cut to its low [`BITS`].
+fn hash(bytes: impl Iterator<Item = u8>) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in bytes {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    let bytes = hash.to_be_bytes();
-    let mut key = [0; WIDTH];
-    key.copy_from_slice(&bytes[bytes.len() - WIDTH..]);
-    key
+    hash & ((1 << BITS) - 1)
 }
 
 #[cfg(test)]
@@ -108,12 +198,40 @@ mod tests {
         format!("{marker}{domain}")
     }
 
+    /// The table for `rules`, in the layout the module's documentation gives.
     fn generate(rules: &[String]) -> Vec<u8> {
-        let mut keys: Vec<[u8; WIDTH]> =
-            rules.iter().map(|rule| hash(ascii(rule).bytes())).collect();
+        let mut keys: Vec<u64> = rules.iter().map(|rule| hash(ascii(rule).bytes())).collect();
         keys.sort_unstable();
         keys.dedup();
-        keys.concat()
+        let mut stream: Vec<bool> = Vec::new();
+        let mut index: Vec<u8> = Vec::new();
+        let mut previous = 0;
+        for (i, key) in keys.iter().enumerate() {
+            if i % STRIDE == 0 {
+                index.extend_from_slice(&key.to_be_bytes()[3..]);
+                index.extend_from_slice(&u32::try_from(stream.len()).expect("small").to_be_bytes());
+            } else {
+                let gap = key - previous;
+                let quotient = usize::try_from(gap >> K).expect("small");
+                stream.extend(std::iter::repeat_n(true, quotient));
+                stream.push(false);
+                stream.extend((0..K).rev().map(|bit| gap >> bit & 1 == 1));
+            }
+            previous = *key;
+        }
+        let count = |n: usize| u32::try_from(n).expect("small").to_be_bytes();
+        let mut table = Vec::new();
+        table.extend_from_slice(&count(keys.len()));
+        table.extend_from_slice(&count(keys.len().div_ceil(STRIDE)));
+        table.extend_from_slice(&index);
+        for bits in stream.chunks(8) {
+            let byte = bits
+                .iter()
+                .enumerate()
+                .fold(0, |byte, (i, bit)| byte | u8::from(*bit) << (7 - i));
+            table.push(byte);
+        }
+        table
     }
 
     #[test]

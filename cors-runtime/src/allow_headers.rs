@@ -34,7 +34,7 @@ pub(crate) enum HeadersAnswer {
 
 impl AllowHeaders {
     pub(crate) fn list(names: Vec<HeaderName>) -> AllowHeaders {
-        let value = joined(names.iter().map(HeaderName::as_str));
+        let value = joined(&mut names.iter().map(HeaderName::as_str));
         AllowHeaders::List { names, value }
     }
 

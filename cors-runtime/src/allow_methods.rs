@@ -27,7 +27,7 @@ pub(crate) enum MethodAnswer {
 
 impl AllowMethods {
     pub(crate) fn list(methods: Vec<Method>) -> AllowMethods {
-        let value = joined(methods.iter().map(Method::as_str));
+        let value = joined(&mut methods.iter().map(Method::as_str));
         AllowMethods::List { methods, value }
     }
 

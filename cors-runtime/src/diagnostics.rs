@@ -30,13 +30,18 @@ pub(crate) fn origin_refused(origin: &HeaderValue) {
         return;
     }
     let shown = Shown(origin.as_bytes());
-    let malformed = std::str::from_utf8(origin.as_bytes())
-        .map_err(|_| "it is not ASCII".to_owned())
-        .and_then(|text| {
-            cors_grammar::Entry::parse_canonical(text)
-                .map(drop)
-                .map_err(|error| error.to_string())
-        });
+    // A browser sends its origin's serialisation: anything that is not exactly that is malformed.
+    let malformed = match std::str::from_utf8(origin.as_bytes()) {
+        Err(_) => Err("it is not ASCII".to_owned()),
+        Ok(text) => match cors_grammar::Entry::canonicalize(text) {
+            Ok(cors_grammar::Entry::Origin(canonical)) if canonical == text => Ok(()),
+            Ok(cors_grammar::Entry::Origin(canonical)) => {
+                Err(format!("a browser would send `{canonical}`"))
+            }
+            Ok(cors_grammar::Entry::Pattern(_)) => Err("it is a pattern".to_owned()),
+            Err(error) => Err(error.to_string()),
+        },
+    };
     match malformed {
         Ok(()) => tracing::debug!(origin = %shown, "CORS: no CORS headers: origin not allowed"),
         Err(why) => {

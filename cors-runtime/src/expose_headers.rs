@@ -8,6 +8,6 @@ use crate::joined;
 pub(crate) fn value(names: Option<&[HeaderName]>) -> Option<HeaderValue> {
     match names {
         None => Some(HeaderValue::from_static("*")),
-        Some(names) => joined(names.iter().map(HeaderName::as_str)),
+        Some(names) => joined(&mut names.iter().map(HeaderName::as_str)),
     }
 }

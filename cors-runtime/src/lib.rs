@@ -141,7 +141,7 @@ macro_rules! check_policy {
 }
 
 /// `a, b, c` as one header value, or `None` for an empty list.
-pub(crate) fn joined<'a>(items: impl Iterator<Item = &'a str>) -> Option<http::HeaderValue> {
+pub(crate) fn joined(items: &mut dyn Iterator<Item = &str>) -> Option<http::HeaderValue> {
     let mut text = String::new();
     for item in items {
         if !text.is_empty() {
