@@ -289,16 +289,13 @@ impl AwsZone {
         let [zone] = self.covered.as_slice() else {
             return None;
         };
-        let mut example = zone.example.to_owned();
-        // The zone's placeholders, filled from the base when it is the zone itself.
-        if zone.zone.split('.').count() == self.base.split('.').count() {
-            for (pattern, label) in zone.zone.split('.').zip(self.base.split('.')) {
-                if let Some((prefix, _)) = pattern.split_once('<') {
-                    let placeholder = &pattern[prefix.len()..];
-                    example = example.replacen(placeholder, &label[prefix.len()..], 1);
-                }
-            }
-        }
+        // When the base is the zone itself, its labels fill the placeholders: examples end with their
+        // zone, so the base takes the zone's place.
+        let same_depth = zone.zone.split('.').count() == self.base.split('.').count();
+        let example = match zone.example.strip_suffix(zone.zone) {
+            Some(customer) if same_depth => format!("{customer}{}", self.base),
+            _ => zone.example.to_owned(),
+        };
         Some(example)
     }
 }
