@@ -80,6 +80,54 @@ impl Key {
     }
 }
 
+/// Where the keys are written: they are the same everywhere, except for the keys that only make sense
+/// on a handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Front {
+    /// `#[cors(...)]` on a handler.
+    Attribute,
+    /// `policy!(...)`.
+    Policy,
+}
+
+impl Front {
+    /// How errors name it.
+    fn name(self) -> &'static str {
+        match self {
+            Front::Attribute => "`cors`",
+            Front::Policy => "`policy!`",
+        }
+    }
+
+    fn accepts(self, key: Key) -> bool {
+        match self {
+            Front::Attribute => true,
+            Front::Policy => !matches!(key, Key::CatchErrors | Key::Crate),
+        }
+    }
+
+    fn keys(self) -> Vec<Key> {
+        Key::ALL
+            .into_iter()
+            .filter(|key| self.accepts(*key))
+            .collect()
+    }
+
+    /// Why a key of another front is refused here.
+    fn refused(self, key: Key) -> String {
+        match key {
+            Key::CatchErrors => "`catch_errors` is for `#[cors]` on a handler: a `policy!` has no \
+                                 handler whose errors it could catch; map the error to a response in \
+                                 the service, or annotate the handler with `#[cors(catch_errors)]`"
+                .to_owned(),
+            Key::Crate => "`policy!` needs no `crate`: it finds cors_runtime through the path it \
+                           was called by; remove `crate = ...`"
+                .to_owned(),
+            _ => format!("{} takes no `{}`", self.name(), key.name()),
+        }
+    }
+}
+
 /// The arguments as written, each with its spans; nothing is checked against the CORS rules yet.
 #[derive(Default)]
 pub(crate) struct Args {
@@ -109,8 +157,8 @@ pub(crate) enum Value {
 }
 
 /// Parses the arguments, reporting every problem into `errors` rather than stopping at the first.
-/// Keys outside `accepted` are refused like unknown ones.
-pub(crate) fn parse(tokens: TokenStream, accepted: &[Key], errors: &mut Errors) -> Args {
+/// Keys `front` does not take are refused, saying why.
+pub(crate) fn parse(tokens: TokenStream, front: Front, errors: &mut Errors) -> Args {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| {
         let name = if meta.path.is_ident("crate") {
@@ -118,18 +166,18 @@ pub(crate) fn parse(tokens: TokenStream, accepted: &[Key], errors: &mut Errors) 
         } else {
             meta.path.get_ident().map(ToString::to_string)
         };
-        let Some(key) = name
-            .as_deref()
-            .and_then(Key::from_name)
-            .filter(|key| accepted.contains(key))
-        else {
+        let Some(key) = name.as_deref().and_then(Key::from_name) else {
             let text = name.unwrap_or_else(|| path_text(&meta));
             errors.push(syn::Error::new_spanned(
                 &meta.path,
-                unknown_key_message(&text, accepted),
+                unknown_key_message(&text, front),
             ));
             return skip_value(&meta);
         };
+        if !front.accepts(key) {
+            errors.push(syn::Error::new_spanned(&meta.path, front.refused(key)));
+            return skip_value(&meta);
+        }
         let span = meta.path.span();
         match key {
             Key::Credentials => {
@@ -296,7 +344,8 @@ fn list_value(expr: Expr, key: Key, errors: &mut Errors) -> Option<Value> {
             bracket_token,
             ..
         }) => {
-            let mut items = Vec::with_capacity(elems.len());
+            let written = elems.len();
+            let mut items = Vec::with_capacity(written);
             for elem in elems {
                 match ungrouped(elem) {
                     Expr::Lit(ExprLit {
@@ -310,6 +359,10 @@ fn list_value(expr: Expr, key: Key, errors: &mut Errors) -> Option<Value> {
                         ),
                     )),
                 }
+            }
+            // Every item was refused above: the list is not empty, only unreadable, so no more errors.
+            if items.is_empty() && written > 0 {
+                return None;
             }
             Some(Value::List {
                 items,
@@ -373,7 +426,10 @@ fn path_text(meta: &ParseNestedMeta<'_>) -> String {
         .replace(' ', "")
 }
 
-fn unknown_key_message(key: &str, accepted: &[Key]) -> String {
+fn unknown_key_message(key: &str, front: Front) -> String {
+    let accepted = front.keys();
+    let accepted = accepted.as_slice();
+    let name = front.name();
     let expected = accepted
         .iter()
         .map(|k| format!("`{}`", k.name()))
@@ -381,10 +437,10 @@ fn unknown_key_message(key: &str, accepted: &[Key]) -> String {
         .join(", ");
     match closest(key, accepted) {
         Some(suggestion) => format!(
-            "unknown `cors` option `{key}`: did you mean `{}`? Expected one of {expected}",
+            "unknown {name} option `{key}`: did you mean `{}`? Expected one of {expected}",
             suggestion.name()
         ),
-        None => format!("unknown `cors` option `{key}`: expected one of {expected}"),
+        None => format!("unknown {name} option `{key}`: expected one of {expected}"),
     }
 }
 

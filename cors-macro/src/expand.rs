@@ -5,7 +5,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, Ident, Pat, PatIdent};
 
-use crate::attr::{self, Key};
+use crate::attr::{self, Front};
 use crate::errors::Errors;
 use crate::item::{self, Handler, ItemFn, Output};
 use crate::valid::{self, ListSetting, OriginsSetting, Policy};
@@ -13,7 +13,7 @@ use crate::valid::{self, ListSetting, OriginsSetting, Policy};
 /// `#[cors(args)] item`.
 pub(crate) fn cors(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let mut parsed = attr::parse(args, &Key::ALL, &mut errors);
+    let mut parsed = attr::parse(args, Front::Attribute, &mut errors);
     let krate = parsed.krate.take().map_or_else(
         || quote!(::cors_runtime),
         |krate| krate.value.to_token_stream(),

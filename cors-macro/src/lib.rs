@@ -10,6 +10,7 @@ mod attr;
 mod errors;
 mod expand;
 mod item;
+mod policy;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -143,4 +144,12 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::cors(args.into(), item.into()).into()
+}
+
+/// The implementation of `cors_runtime::policy!`, which passes it the path of `cors_runtime`. Call that
+/// macro instead: this one's input format is not public.
+#[doc(hidden)]
+#[proc_macro]
+pub fn policy(input: TokenStream) -> TokenStream {
+    policy::policy(input.into()).into()
 }

@@ -11,7 +11,9 @@ use syn::LitStr;
 use crate::attr::{Args, Key, Keyed, Value};
 use crate::errors::Errors;
 
-/// A policy that passed every check, as the expansion writes it: the builder calls to make.
+/// A policy that passed every check, as the expansion writes it: the builder calls to make. The
+/// default is the attribute's without arguments.
+#[derive(Default)]
 pub(crate) struct Policy {
     pub(crate) origins: OriginsSetting,
     pub(crate) credentials: bool,
@@ -22,14 +24,18 @@ pub(crate) struct Policy {
     pub(crate) catch_errors: Option<Option<syn::Path>>,
 }
 
+#[derive(Default)]
 pub(crate) enum OriginsSetting {
+    #[default]
     Default,
     Any,
     List(Vec<String>),
     Env(String),
 }
 
+#[derive(Default)]
 pub(crate) enum ListSetting {
+    #[default]
     Default,
     Any,
     Items(Vec<String>),
