@@ -242,6 +242,12 @@ impl Cors {
         self.decide(&parts.method, &parts.headers)
     }
 
+    /// The headers every ordinary response of this policy gets, for a response future that holds the
+    /// policy rather than a borrow of it.
+    pub(crate) fn actual_headers(&self) -> &ActualHeaders {
+        &self.inner.actual
+    }
+
     fn decide(&self, method: &Method, headers: &HeaderMap) -> Decision<'_> {
         let inner = &*self.inner;
         let is_options = method == Method::OPTIONS;
@@ -301,6 +307,22 @@ impl Cors {
                 Ok(response)
             }
         }
+    }
+}
+
+/// A copy of the policy (cheap: it is shared), so what takes a `Cors` takes `policy!`'s
+/// `&'static Cors` too.
+///
+/// ```
+/// use cors_runtime::Cors;
+///
+/// let shared: &'static Cors = cors_runtime::policy!(origins = ["https://app.example.com"]);
+/// let owned: Cors = shared.into();
+/// assert!(owned.allows_origin(&http::HeaderValue::from_static("https://app.example.com")));
+/// ```
+impl From<&Cors> for Cors {
+    fn from(cors: &Cors) -> Cors {
+        cors.clone()
     }
 }
 

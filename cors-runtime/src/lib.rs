@@ -44,6 +44,51 @@
 //! attribute's expansion calls), and [`Cors::check`] / [`Cors::handle`] answer requests on plain
 //! [`http`] types, for any request and response body.
 //!
+//! # axum, tower and several policies
+//!
+//! [`policy!`] writes a policy with the attribute's keys, checked at compile time, as a `&'static Cors`;
+//! [`CorsLayer`] puts it around an axum `Router`, a route or any tower service, with the attribute's
+//! answers. Several policies in one function are several `policy!` layers on their routes, or several
+//! annotated handlers called by path from one `service_fn`:
+//!
+//! ```no_run
+//! use cors_runtime::cors;
+//! use lambda_http::{run, service_fn, Body, Error, Request, Response};
+//!
+//! #[cors]
+//! async fn public(event: Request) -> Result<Response<Body>, Error> {
+//!     Ok(Response::new(Body::from("hello")))
+//! }
+//!
+//! #[cors(origins_env = "ALLOWED_ORIGINS", credentials)]
+//! async fn account(event: Request) -> Result<Response<Body>, Error> {
+//!     Ok(Response::new(Body::from("you")))
+//! }
+//!
+//! /// Each path's handler answers its own preflights with its own policy.
+//! async fn route(event: Request) -> Result<Response<Body>, Error> {
+//!     if event.uri().path().starts_with("/account") {
+//!         account(event).await
+//!     } else {
+//!         public(event).await
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Error> {
+//!     cors_runtime::check_policy!(account)?;
+//!     run(service_fn(route)).await
+//! }
+//! ```
+//!
+//! # Streaming
+//!
+//! With `lambda_http::run_with_streaming_response`, the attribute and the layer set the headers on the
+//! response head, which lambda_runtime sends as the stream's metadata prelude before the body (each
+//! header one string: `Vary` is always one line); the body is never read. A streamed preflight answer
+//! has an empty body: see README's AWS caveats for what is reported about Function URLs and empty
+//! streamed responses.
+//!
 //! # Testing
 //!
 //! [`testing::Env`] runs a test with environment variables only the CORS policies see, so an
@@ -52,8 +97,10 @@
 //! # Features
 //!
 //! - `lambda` (default): `#[cors]` on handlers returning lambda_http's `impl IntoResponse`. Without it,
-//!   the crate depends on `http` only, and the attribute works on `http::Request<B>` handlers returning
-//!   `Response<B>` or `Result<Response<B>, E>`.
+//!   the crate does not depend on lambda_http, and the attribute works on `http::Request<B>` handlers
+//!   returning `Response<B>` or `Result<Response<B>, E>` (`B: Default`).
+//! - `tower` (default): [`CorsLayer`], for axum, hyper and any tower stack; it needs no lambda_http
+//!   (`default-features = false, features = ["tower"]` for a server without it).
 
 #![doc(html_root_url = "https://docs.rs/cors-runtime/0.1.0")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -69,6 +116,8 @@ mod diagnostics;
 mod env;
 mod error;
 mod expose_headers;
+#[cfg(feature = "tower")]
+mod layer;
 mod max_age;
 mod statics;
 pub mod testing;
@@ -82,6 +131,8 @@ pub use builder::CorsBuilder;
 pub use cors::Cors;
 pub use decision::{Actual, Decision, Preflight};
 pub use error::{ConfigError, ConfigErrorKind, Setting};
+#[cfg(feature = "tower")]
+pub use layer::{CorsLayer, CorsService, ResponseFuture};
 
 pub use cors_macro::cors;
 
@@ -137,6 +188,58 @@ pub use cors_macro::cors;
 macro_rules! check_policy {
     ($handler:expr $(,)?) => {
         $crate::__private::check_policy($handler)
+    };
+}
+
+/// A policy written like `#[cors(...)]`, without a handler: `&'static Cors`, for a tower layer, for
+/// [`Cors::check`] in your own service, or for several policies in one function.
+///
+/// It takes the attribute's keys (documented, with what each checks, on [`macro@cors`]) except
+/// `catch_errors`, which needs a handler, and `crate`, which it does not need. The policy is checked when
+/// compiling, with the same errors as the attribute, spanned on what is wrong:
+///
+/// ```compile_fail
+/// // error: `"*"` cannot be combined with `credentials`: ...
+/// let cors = cors_runtime::policy!(origins = "*", credentials);
+/// ```
+///
+/// Each call site is one `static`, built the first time it is evaluated and kept for the life of the
+/// process, as the attribute's policy is. An `origins_env` list is read then: when the variable is unset
+/// or invalid, the policy fails closed (no origin allowed, preflights refused) and one `tracing` error
+/// says why. Call [`Cors::load`] at the start of `main` to fail the cold start instead, as
+/// [`check_policy!`] does for a handler:
+///
+/// ```no_run
+/// use cors_runtime::{policy, Cors};
+///
+/// fn account_policy() -> &'static Cors {
+///     policy!(origins_env = "ALLOWED_ORIGINS", credentials, methods = ["GET", "PUT"])
+/// }
+///
+/// fn main() -> Result<(), cors_runtime::ConfigError> {
+///     account_policy().load()?; // Err when ALLOWED_ORIGINS is unset or invalid
+///     // ... serve, with `account_policy()` wherever the policy is needed
+///     # Ok(())
+/// }
+/// ```
+///
+/// The policy answers requests on plain `http` types:
+///
+/// ```
+/// use cors_runtime::{policy, Decision};
+///
+/// let cors = policy!(origins = ["https://app.example.com"], credentials);
+/// let request = http::Request::get("/me").header("origin", "https://app.example.com").body(())?;
+/// let Decision::Actual(actual) = cors.check(&request) else { unreachable!() };
+/// let mut response = http::Response::new(());
+/// actual.apply(&mut response);
+/// assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[macro_export]
+macro_rules! policy {
+    ($($args:tt)*) => {
+        $crate::__private::policy!({ $crate } $($args)*)
     };
 }
 

@@ -39,6 +39,7 @@ pub mod fidelity;
 pub mod logs;
 pub mod oracle;
 mod reply;
+mod streaming;
 
 use std::fmt;
 use std::future::poll_fn;
@@ -49,6 +50,7 @@ use lambda_http::{Adapter, Context, IntoResponse, LambdaEvent, Request, RequestE
 pub use crate::block_on::block_on;
 pub use crate::event::event_json;
 pub use crate::reply::Reply;
+pub use crate::streaming::{Streamed, invoke_streaming};
 
 /// The AWS service that invokes the function, i.e. the event (and response) format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

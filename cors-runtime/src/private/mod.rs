@@ -19,3 +19,4 @@ pub use self::without_lambda::{
     NeedsLambdaFeature, WithCors, wrap, wrap_catching, wrap_catching_with, wrap_ok,
 };
 pub use crate::Decision;
+pub use cors_macro::policy;

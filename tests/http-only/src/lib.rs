@@ -1,5 +1,6 @@
 //! A crate that uses cors-runtime the way a hyper or axum service without lambda_http would:
-//! `default-features = false`. `.ci/run` checks that its dependency tree has no lambda_http.
+//! `default-features = false, features = ["tower"]`. `.ci/run` checks that its dependency tree has no
+//! lambda_http.
 
 use cors_runtime::cors;
 use http::{Request, Response, StatusCode};
