@@ -106,7 +106,9 @@ before(async () => {
     stream.on("data", (chunk) => { watchLog += chunk; });
   }
   const deadline = Date.now() + 180_000;
-  for (const fn of ["public/", "patterns/", "credentials/stats"]) await waitFor(api(fn), deadline);
+  for (const fn of ["public/", "patterns/", "credentials/stats", "router/public/hello", "streaming/"]) {
+    await waitFor(api(fn), deadline);
+  }
 
   // `launch` (not a persistent context) gives Chromium a new, empty --user-data-dir every run.
   browser = await chromium.launch({
@@ -227,4 +229,57 @@ test("preflights never reach the handler", async () => {
   const stats = await (await fetch(api("credentials/stats"))).json();
   assert.equal(stats.runs.OPTIONS, undefined, JSON.stringify(stats));
   assert.ok(stats.runs.POST >= 2, JSON.stringify(stats));
+});
+
+test("an axum router with two policies: cookies on the account routes, * on the public ones", async () => {
+  const page = await demo(allowedPort);
+  try {
+    const login = await page.press("router-login");
+    assert.equal(login.outcome, "allowed", JSON.stringify(login));
+    const { session } = JSON.parse(login.body);
+    const me = await page.press("router-me");
+    assert.equal(me.outcome, "allowed", JSON.stringify(me));
+    assert.equal(me.status, 200, "the cookie set by /account/session came back on /account/me");
+    assert.deepEqual(JSON.parse(me.body), { session });
+    const posted = await page.press("router-post-me");
+    assert.equal(posted.outcome, "allowed", JSON.stringify(posted));
+    assert.deepEqual(JSON.parse(posted.body), { session });
+    const open = await page.press("router-public");
+    assert.equal(open.outcome, "allowed", JSON.stringify(open));
+    assert.equal(JSON.parse(open.body).message, "hello from a public route");
+  } finally {
+    await page.close();
+  }
+  const refused = await demo(refusedPort);
+  try {
+    for (const name of ["router-login", "router-me", "router-post-me"]) {
+      const result = await refused.press(name);
+      assert.equal(result.outcome, "blocked", JSON.stringify(result));
+    }
+    const open = await refused.press("router-public");
+    assert.equal(open.outcome, "allowed", JSON.stringify(open));
+  } finally {
+    await refused.close();
+  }
+});
+
+test("a streamed response is readable from an allowed origin, line by line, and blocked elsewhere", async () => {
+  const page = await demo(allowedPort);
+  try {
+    const result = await page.press("streaming");
+    assert.equal(result.outcome, "allowed", JSON.stringify(result));
+    assert.equal(result.status, 200);
+    assert.equal(result.body, [1, 2, 3, 4, 5].map((n) => `line ${n} of 5\n`).join(""));
+    // Five lines 200 ms apart arrive in several chunks: the body streamed after the head.
+    assert.ok(result.chunks > 1, JSON.stringify(result));
+  } finally {
+    await page.close();
+  }
+  const refused = await demo(refusedPort);
+  try {
+    const result = await refused.press("streaming");
+    assert.equal(result.outcome, "blocked", JSON.stringify(result));
+  } finally {
+    await refused.close();
+  }
 });
