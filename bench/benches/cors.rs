@@ -5,11 +5,13 @@
 use std::cell::RefCell;
 use std::hint::black_box;
 
+use axum::Router;
 use cors_benches::interleaved::Case;
 use cors_benches::{
     DISALLOWED, Floor, PATTERN_MATCH, SIZES, allowed, bare, block_on, env_1, env_1_early_exit,
     env_1_macro, env_100, env_10000, env_var, get, origins, pattern, preflight, seed, star,
 };
+use cors_runtime::policy;
 use criterion::{BatchSize, Criterion};
 use http::header::CONTENT_TYPE;
 use http::{HeaderValue, Method};
@@ -26,10 +28,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 const BATCH: u64 = 64;
 
 /// Measures `handler` on fresh copies of `request` (built outside the timed part).
-fn measure<F, Fut>(c: &mut Criterion, name: String, request: impl Fn() -> Request, handler: F)
+fn measure<F, Fut, B>(c: &mut Criterion, name: String, request: impl Fn() -> Request, handler: F)
 where
     F: Fn(Request) -> Fut,
-    Fut: Future<Output = Result<Response<Body>, Infallible>>,
+    Fut: Future<Output = Result<Response<B>, Infallible>>,
 {
     c.bench_function(&name, |b| {
         b.iter_batched(
@@ -138,6 +140,44 @@ fn benches(c: &mut Criterion) {
         );
     }
 
+    // The layers on the same axum router: its own routing and response conversion are the baseline.
+    for size in SIZES {
+        let ok = allowed(size);
+        let bare_router = RefCell::new(router());
+        measure(
+            c,
+            format!("axum/bare/{size}"),
+            || get(Some(&ok)),
+            |r| bare_router.borrow_mut().call(r),
+        );
+        let ours = RefCell::new(router().layer(cors_layer(size)));
+        let theirs = RefCell::new(router().layer(tower_http_layer(size)));
+        measure(
+            c,
+            format!("axum/cors_layer/allowed/{size}"),
+            || get(Some(&ok)),
+            |r| ours.borrow_mut().call(r),
+        );
+        measure(
+            c,
+            format!("axum/cors_layer/preflight_allowed/{size}"),
+            || preflight(&ok),
+            |r| ours.borrow_mut().call(r),
+        );
+        measure(
+            c,
+            format!("axum/tower_http/allowed/{size}"),
+            || get(Some(&ok)),
+            |r| theirs.borrow_mut().call(r),
+        );
+        measure(
+            c,
+            format!("axum/tower_http/preflight_allowed/{size}"),
+            || preflight(&ok),
+            |r| theirs.borrow_mut().call(r),
+        );
+    }
+
     // The floor under any allowed preflight: copying its prebuilt headers into a map the response can
     // own (two allocations and five entries). Taken from `env_1`'s own answer, so the values are the
     // static ones its policy holds. Dropping the copy is not timed, as for the handlers.
@@ -159,19 +199,29 @@ fn benches(c: &mut Criterion) {
     });
 }
 
+/// The axum router the layers are compared on: one route answering the bare handler's JSON.
+fn router() -> Router {
+    Router::new().route(
+        "/items",
+        axum::routing::get(|| async { ([(CONTENT_TYPE, "application/json")], r#"{"ok":true}"#) }),
+    )
+}
+
+/// `cors_runtime::CorsLayer` with the `#[cors]` env policy of `size` origins (one `policy!` call site
+/// per list, as each reads its own variable).
+fn cors_layer(size: usize) -> cors_runtime::CorsLayer {
+    let policy = match size {
+        1 => policy!(origins_env = "CORS_BENCH_ORIGINS_1", credentials),
+        100 => policy!(origins_env = "CORS_BENCH_ORIGINS_100", credentials),
+        _ => policy!(origins_env = "CORS_BENCH_ORIGINS_10000", credentials),
+    };
+    cors_runtime::CorsLayer::new(policy)
+}
+
 /// tower-http's `CorsLayer` configured to the `#[cors]` env policy (the attribute's default methods
-/// and headers, credentials) with a list of `size` origins, around the bare handler.
-fn tower_service(
-    size: usize,
-) -> RefCell<
-    impl Service<
-        Request,
-        Response = Response<Body>,
-        Error = Infallible,
-        Future = impl Future<Output = Result<Response<Body>, Infallible>>,
-    >,
-> {
-    let layer = CorsLayer::new()
+/// and headers, credentials) with a list of `size` origins.
+fn tower_http_layer(size: usize) -> CorsLayer {
+    CorsLayer::new()
         .allow_origin(AllowOrigin::list(
             origins(size)
                 .iter()
@@ -186,8 +236,21 @@ fn tower_service(
             Method::POST,
             Method::DELETE,
         ])
-        .allow_headers([CONTENT_TYPE]);
-    RefCell::new(layer.layer(service_fn(bare)))
+        .allow_headers([CONTENT_TYPE])
+}
+
+/// tower-http's layer of [`tower_http_layer`] around the bare handler.
+fn tower_service(
+    size: usize,
+) -> RefCell<
+    impl Service<
+        Request,
+        Response = Response<Body>,
+        Error = Infallible,
+        Future = impl Future<Output = Result<Response<Body>, Infallible>>,
+    >,
+> {
+    RefCell::new(tower_http_layer(size).layer(service_fn(bare)))
 }
 
 /// The cases the target ratios compare, measured interleaved (see `cors_benches::interleaved`), and
@@ -195,6 +258,9 @@ fn tower_service(
 fn interleaved(results: &Path) {
     let towers = SIZES.map(tower_service);
     let floors = SIZES.map(|size| Floor::new(&origins(size)));
+    let bare_router = RefCell::new(router());
+    let ours = SIZES.map(|size| RefCell::new(router().layer(cors_layer(size))));
+    let theirs = SIZES.map(|size| RefCell::new(router().layer(tower_http_layer(size))));
     let mut cases = vec![Case::new("bare", || get(Some(&allowed(1))), bare)];
     size_cases(&mut cases, SIZES[0], env_1, &towers[0], &floors[0]);
     cases.push(Case::new(
@@ -209,6 +275,24 @@ fn interleaved(results: &Path) {
     ));
     size_cases(&mut cases, SIZES[1], env_100, &towers[1], &floors[1]);
     size_cases(&mut cases, SIZES[2], env_10000, &towers[2], &floors[2]);
+    cases.push(Case::new(
+        "axum/bare",
+        || get(Some(&allowed(1))),
+        |r| bare_router.borrow_mut().call(r),
+    ));
+    for (index, size) in SIZES.into_iter().enumerate() {
+        let (ours, theirs) = (&ours[index], &theirs[index]);
+        cases.push(Case::new(
+            format!("axum/cors_layer/allowed/{size}"),
+            move || get(Some(&allowed(size))),
+            |r| ours.borrow_mut().call(r),
+        ));
+        cases.push(Case::new(
+            format!("axum/tower_http/allowed/{size}"),
+            move || get(Some(&allowed(size))),
+            |r| theirs.borrow_mut().call(r),
+        ));
+    }
     println!("Interleaved measurement of the target cases ({ROUNDS} rounds)...");
     let measured = cors_benches::interleaved::measure(&mut cases, ROUNDS);
     for (name, ns) in &measured {

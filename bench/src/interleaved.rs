@@ -11,7 +11,7 @@ use std::future::Future;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Request, Response};
 
 use crate::block_on;
 
@@ -19,10 +19,8 @@ use crate::block_on;
 /// cases, weigh little (with 64 the interleaved times were 10-20 % above criterion's).
 pub const BATCH: usize = 512;
 
-type Output = Result<Response<Body>, Infallible>;
-
-/// Runs one timed batch, leaving its responses in the vector for the caller to drop untimed.
-type Batch<'a> = Box<dyn FnMut(&mut Vec<Output>) -> Duration + 'a>;
+/// Runs one timed batch; its responses are dropped after the clock stops.
+type Batch<'a> = Box<dyn FnMut() -> Duration + 'a>;
 
 /// One measured case: a name, and how to run one timed batch of it.
 pub struct Case<'a> {
@@ -33,18 +31,20 @@ pub struct Case<'a> {
 impl<'a> Case<'a> {
     /// `handler` on fresh requests from `request`, built before the clock starts; the responses are
     /// dropped after it stops.
-    pub fn new<F, Fut>(
+    pub fn new<F, Fut, B>(
         name: impl Into<String>,
         request: impl Fn() -> Request + 'a,
         handler: F,
     ) -> Case<'a>
     where
         F: Fn(Request) -> Fut + 'a,
-        Fut: Future<Output = Output>,
+        Fut: Future<Output = Result<Response<B>, Infallible>>,
+        B: 'a,
     {
+        let mut outputs = Vec::with_capacity(BATCH);
         Case {
             name: name.into(),
-            batch: Box::new(move |outputs| {
+            batch: Box::new(move || {
                 let requests: Vec<Request> = (0..BATCH).map(|_| request()).collect();
                 let start = Instant::now();
                 for request in requests {
@@ -62,7 +62,6 @@ impl<'a> Case<'a> {
 /// returns each case's median time per call, in nanoseconds. The order of the cases is shuffled every
 /// round, so no case always runs after the same one (whose leftovers in the caches it would inherit).
 pub fn measure(cases: &mut [Case<'_>], rounds: usize) -> Vec<(String, f64)> {
-    let mut outputs = Vec::with_capacity(BATCH);
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); cases.len()];
     let mut order: Vec<usize> = (0..cases.len()).collect();
     let mut shuffle = Shuffle(0x9e37_79b9_7f4a_7c15);
@@ -70,7 +69,7 @@ pub fn measure(cases: &mut [Case<'_>], rounds: usize) -> Vec<(String, f64)> {
     for round in 0..warmup + rounds {
         shuffle.shuffle(&mut order);
         for &k in &order {
-            let elapsed = (cases[k].batch)(&mut outputs);
+            let elapsed = (cases[k].batch)();
             if round >= warmup {
                 times[k].push(elapsed);
             }
@@ -119,6 +118,8 @@ pub fn to_json(results: &[(String, f64)]) -> String {
 #[cfg(test)]
 mod tests {
     use std::cell::RefCell;
+
+    use lambda_http::Body;
 
     use super::*;
 
