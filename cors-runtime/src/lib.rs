@@ -180,6 +180,9 @@ pub use cors_macro::cors;
 /// # Ok(()) }
 /// ```
 ///
+/// For a policy written with [`policy!`] (a tower layer's, say), [`Cors::load`] does the same:
+/// `my_policy().load()?` at the start of `main`.
+///
 /// # Panics
 ///
 /// If what it is given is not a `#[cors]` handler (or a closure calling one): a programming error, found
