@@ -213,7 +213,8 @@ fn cors_layer(size: usize) -> cors_runtime::CorsLayer {
     let policy = match size {
         1 => policy!(origins_env = "CORS_BENCH_ORIGINS_1", credentials),
         100 => policy!(origins_env = "CORS_BENCH_ORIGINS_100", credentials),
-        _ => policy!(origins_env = "CORS_BENCH_ORIGINS_10000", credentials),
+        10_000 => policy!(origins_env = "CORS_BENCH_ORIGINS_10000", credentials),
+        other => panic!("no benchmark policy for {other} origins"),
     };
     cors_runtime::CorsLayer::new(policy)
 }
@@ -404,6 +405,18 @@ fn main() {
     let _ = block_on(env_10000(get(Some(&allowed(10_000)))));
     let _ = block_on(star(get(None)));
     let _ = block_on(pattern(get(None)));
+    // Both layers allow the measured origin, so neither is timed failing closed (an unset variable
+    // would make a policy fast and wrong).
+    for size in SIZES {
+        let ok = allowed(size);
+        let allows = |response: http::Response<axum::body::Body>| {
+            response.headers().get("access-control-allow-origin")
+                == Some(&HeaderValue::from_str(&ok).unwrap_or(HeaderValue::from_static("-")))
+        };
+        let Ok(ours) = block_on(router().layer(cors_layer(size)).call(get(Some(&ok))));
+        let Ok(theirs) = block_on(router().layer(tower_http_layer(size)).call(get(Some(&ok))));
+        assert!(allows(ours) && allows(theirs), "a layer refuses {ok}");
+    }
     // One place for the results whichever directory cargo runs the bench from; scripts/bench reads them.
     let results = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
     let mut criterion = Criterion::default()

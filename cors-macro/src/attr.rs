@@ -153,7 +153,12 @@ pub(crate) struct Keyed<T> {
 /// A list setting: `"*"` or `[...]`.
 pub(crate) enum Value {
     Wildcard(LitStr),
-    List { items: Vec<LitStr>, brackets: Span },
+    List {
+        items: Vec<LitStr>,
+        brackets: Span,
+        /// Whether items were written that are not string literals (each already reported).
+        refused: bool,
+    },
 }
 
 /// Parses the arguments, reporting every problem into `errors` rather than stopping at the first.
@@ -360,11 +365,8 @@ fn list_value(expr: Expr, key: Key, errors: &mut Errors) -> Option<Value> {
                     )),
                 }
             }
-            // Every item was refused above: the list is not empty, only unreadable, so no more errors.
-            if items.is_empty() && written > 0 {
-                return None;
-            }
             Some(Value::List {
+                refused: items.len() < written,
                 items,
                 brackets: bracket_token.span.join(),
             })

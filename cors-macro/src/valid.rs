@@ -106,7 +106,27 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
     };
     if let Err(problems) = cors_grammar::check_policy(&policy, Spelling::Canonical) {
         for problem in problems {
-            errors.push(report(&args, &problem));
+            // A list is only empty here because its items were not literals, which is reported.
+            let unreadable = |value: &Option<Keyed<Value>>| {
+                matches!(
+                    value,
+                    Some(Keyed {
+                        value: Value::List { refused: true, .. },
+                        ..
+                    })
+                )
+            };
+            let empty_because_unreadable = problem.kind == ProblemKind::Empty
+                && match problem.setting {
+                    Setting::Origins => unreadable(&args.origins),
+                    Setting::Methods => unreadable(&args.methods),
+                    Setting::Headers => unreadable(&args.headers),
+                    Setting::ExposeHeaders => unreadable(&args.expose_headers),
+                    _ => false,
+                };
+            if !empty_because_unreadable {
+                errors.push(report(&args, &problem));
+            }
         }
     }
 

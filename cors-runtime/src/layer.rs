@@ -18,16 +18,26 @@ use crate::{Cors, Decision};
 /// without calling it, and every other response gets the policy's CORS headers, exactly as
 /// [`#[cors]`](macro@crate::cors) does for a handler.
 ///
-/// Around a whole axum `Router`, so axum's own `404` and `405` answers carry the headers too:
+/// Around a whole axum `Router`, so axum's own `404` and `405` answers carry the headers too. A policy
+/// read from the environment is loaded in `main` first ([`Cors::load`]), so a bad `ALLOWED_ORIGINS`
+/// fails the cold start instead of serving responses without CORS headers:
 ///
-/// ```
+/// ```no_run
 /// use axum::{routing::get, Router};
-/// use cors_runtime::{policy, CorsLayer};
+/// use cors_runtime::{policy, Cors, CorsLayer};
 ///
-/// let app: Router = Router::new()
-///     .route("/items", get(|| async { "[]" }))
-///     .layer(CorsLayer::new(policy!(origins_env = "ALLOWED_ORIGINS", credentials)));
-/// // lambda_http::run(app).await
+/// fn account_policy() -> &'static Cors {
+///     policy!(origins_env = "ALLOWED_ORIGINS", credentials)
+/// }
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), lambda_http::Error> {
+///     account_policy().load()?;
+///     let app = Router::new()
+///         .route("/items", get(|| async { "[]" }))
+///         .layer(CorsLayer::new(account_policy()));
+///     lambda_http::run(app).await
+/// }
 /// ```
 ///
 /// Or per route, with a policy each (use `MethodRouter::layer`, which also wraps the route's `405`
@@ -41,15 +51,14 @@ use crate::{Cors, Decision};
 ///     .route("/public", get(|| async { "hello" }).layer(CorsLayer::new(policy!())))
 ///     .route(
 ///         "/me",
-///         get(|| async { "you" })
-///             .layer(CorsLayer::new(policy!(origins_env = "ALLOWED_ORIGINS", credentials))),
+///         get(|| async { "you" }).layer(CorsLayer::new(policy!(origins = ["https://app.example.com"], credentials))),
 ///     );
 /// ```
 ///
 /// [`CorsLayer::new`] takes a `&'static Cors` from [`policy!`](crate::policy) or a [`Cors`] from the
 /// builder. Compared with tower-http's `CorsLayer`: the policy is checked when compiling (or returned as
 /// an error by the builder) instead of panicking at start-up; an origin is one hash lookup whatever the
-/// size of the list; only `OPTIONS` with `Origin` and `Access-Control-Request-Method` is a preflight
+/// size of the list (and one per dot of the host for subdomain patterns); only `OPTIONS` with `Origin` and `Access-Control-Request-Method` is a preflight
 /// (any other `OPTIONS` reaches your service); and the response has one `Vary` line (HTTP APIs and
 /// Function URLs keep only the first of several).
 ///
@@ -60,6 +69,9 @@ use crate::{Cors, Decision};
 /// are. A body that is not (`StreamBody`) can be boxed (`BodyExt::boxed_unsync`) or put in axum's `Body`.
 /// The response's body is never read: the headers are set on the response head, and the body streams
 /// through as the inner service produced it.
+///
+/// The layer holds the policy it was given: under [`testing::Env`](crate::testing::Env), build it
+/// inside the scope, where `policy!` evaluates to the scope's policy.
 #[derive(Clone, Debug)]
 pub struct CorsLayer {
     cors: Cors,
@@ -76,6 +88,7 @@ impl CorsLayer {
     /// # drop((layer, also));
     /// # Ok::<(), cors_runtime::ConfigError>(())
     /// ```
+    #[must_use]
     pub fn new(policy: impl Into<Cors>) -> CorsLayer {
         CorsLayer {
             cors: policy.into(),

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::Router;
 use axum::routing::get;
 use cors_runtime::testing::Env;
-use cors_runtime::{ConfigErrorKind, Cors, CorsLayer, policy};
+use cors_runtime::{ConfigErrorKind, Cors, CorsLayer, cors, policy};
 use cors_tests::{Call, Reply, Source, invoke};
 use lambda_http::tower::{ServiceBuilder, service_fn};
 use lambda_http::{Body, Error, Request, Response, Service};
@@ -255,4 +255,91 @@ async fn a_bad_allowed_origins_fails_closed_and_load_says_why() {
             }
         })
         .await;
+}
+
+/// What both fronts wrap: a response with two `Vary` lines and stale `Access-Control-*` headers of its
+/// own, which the policy must replace or remove.
+fn stale(_event: &Request) -> Result<Response<Body>, Error> {
+    Ok(Response::builder()
+        .header("vary", "Accept-Encoding")
+        .header("vary", "Accept")
+        .header("access-control-allow-origin", "*")
+        .header("access-control-expose-headers", "x-stale")
+        .header("access-control-allow-credentials", "true")
+        .body(Body::from("stale"))?)
+}
+
+#[cors(
+    origins = ["https://app.example.com", "https://*.example.org"],
+    credentials,
+    headers = ["content-type", "x-api-key"],
+    expose_headers = ["x-request-id"],
+    max_age = 600
+)]
+async fn annotated(event: Request) -> Result<Response<Body>, Error> {
+    stale(&event)
+}
+
+/// The layer and the attribute answer every request alike, hostile ones included: the same bytes for
+/// every source.
+#[tokio::test]
+async fn the_layer_answers_exactly_as_the_attribute() {
+    let layered = ServiceBuilder::new()
+        .layer(CorsLayer::new(policy!(
+            origins = ["https://app.example.com", "https://*.example.org"],
+            credentials,
+            headers = ["content-type", "x-api-key"],
+            expose_headers = ["x-request-id"],
+            max_age = 600
+        )))
+        .service(service_fn(|event: Request| async move { stale(&event) }));
+    let mut calls = vec![
+        get_call(Some(APP)),
+        get_call(Some("https://tenant.example.org")),
+        get_call(Some(EVIL)),
+        get_call(Some("null")),
+        get_call(None),
+        get_call(Some(APP)).header("Origin", APP),
+        get_call(Some(&format!("{APP}, {EVIL}"))),
+        crate::common::request("OPTIONS", Some(APP)),
+        preflight(APP, "PUT", Some("content-type, x-api-key")),
+        preflight(APP, "PUT", Some("x-other")),
+        preflight(APP, "PUT", Some(&"x-api-key, ".repeat(200))),
+        preflight(EVIL, "GET", None),
+        preflight(APP, "GET", None).header("Access-Control-Request-Method", "PUT"),
+    ];
+    calls.extend(
+        crate::common::malformed_origins()
+            .iter()
+            .map(|origin| get_call(Some(origin))),
+    );
+    for call in calls.iter().filter(|call| crate::common::deliverable(call)) {
+        let ours = send_all(&layered, call).await;
+        let theirs = crate::common::send_all(annotated, call).await;
+        assert_eq!(ours, theirs, "{call:?}");
+    }
+}
+
+/// An error of the inner service reaches the caller as it is (lambda_http turns it into a failed
+/// invocation); a preflight still never reaches the service.
+#[tokio::test]
+async fn an_inner_error_passes_through() {
+    let failing = ServiceBuilder::new()
+        .layer(CorsLayer::new(policy!(
+            origins = ["https://app.example.com"],
+            credentials
+        )))
+        .service(service_fn(|_: Request| async {
+            Err::<Response<Body>, Error>("the database is down".into())
+        }));
+    for source in Source::ALL {
+        let error = invoke(failing.clone(), source, &get_call(Some(APP)))
+            .await
+            .expect_err("the inner error");
+        assert_eq!(error.to_string(), "the database is down", "{source}");
+        let reply = invoke(failing.clone(), source, &preflight(APP, "GET", None))
+            .await
+            .expect("a preflight is answered without the service");
+        assert_eq!(reply.status, 204, "{source}");
+    }
 }

@@ -59,6 +59,13 @@ impl http_body::Body for Trickle {
     }
 }
 
+/// `future`, or a failure after 10 s: a head that waited for an endless body would never come.
+async fn within<F: std::future::Future>(future: F) -> F::Output {
+    tokio::time::timeout(std::time::Duration::from_secs(10), future)
+        .await
+        .unwrap_or_else(|_| panic!("the response head waited for the body"))
+}
+
 async fn stream_all<S>(service: S, call: &Call) -> Vec<Streamed>
 where
     S: Service<Request, Response = Response<Trickle>> + Clone,
@@ -147,11 +154,11 @@ async fn the_layer_sends_the_headers_before_the_body_streams() {
         .service(service_fn(|_: Request| async {
             events(Trickle::endless("data: 1\n\n"))
         }));
-    for mut streamed in stream_all(service.clone(), &get(Some(APP))).await {
+    for mut streamed in within(stream_all(service.clone(), &get(Some(APP)))).await {
         assert_allowed_prelude(&streamed);
         // The body had not ended (it never does) when the head was returned.
         assert_eq!(
-            streamed.next_chunk().await.as_deref(),
+            within(streamed.next_chunk()).await.as_deref(),
             Some(&b"data: 1\n\n"[..])
         );
     }
@@ -188,10 +195,10 @@ async fn finite(_event: Request) -> Result<Response<Trickle>, Error> {
 
 #[tokio::test]
 async fn the_attribute_sends_the_headers_before_the_body_streams() {
-    for mut streamed in stream_all(service_fn(endless), &get(Some(APP))).await {
+    for mut streamed in within(stream_all(service_fn(endless), &get(Some(APP)))).await {
         assert_allowed_prelude(&streamed);
         assert_eq!(
-            streamed.next_chunk().await.as_deref(),
+            within(streamed.next_chunk()).await.as_deref(),
             Some(&b"data: 1\n\n"[..])
         );
     }

@@ -14,7 +14,14 @@ async fn constant(_event: Request) -> Result<Response<Body>, Error> {
     Ok(Response::new(Body::Empty))
 }
 
+// Only constants: the one error on the constant, nothing about an empty list or credentials.
+#[cors(origins = [ADMIN], credentials)]
+async fn only_constants(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
 fn main() {
     let _ = service_fn(single);
     let _ = service_fn(constant);
+    let _ = service_fn(only_constants);
 }
