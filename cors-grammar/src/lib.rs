@@ -29,10 +29,12 @@ mod token;
 
 pub use aws::{AwsZone, aws_zone};
 pub use entry::{Entry, EntryError, Pattern, is_subdomain_labels};
-pub use list::{ListError, OriginList, check_env_list, parse_list, split_list};
+pub use list::{
+    ListError, OriginList, SourceList, check_env_list, check_source_list, parse_list, split_list,
+};
 pub use rules::{
-    Checked, CheckedOrigins, DEFAULT_HEADERS, DEFAULT_METHODS, List, Origins, Policy, Problem,
-    ProblemKind, Setting, SharedBase, Spelling, check_policy, credentialed_entry_problem,
+    Checked, CheckedOrigins, DEFAULT_HEADERS, DEFAULT_METHODS, List, MAX_REFRESH, Origins, Policy,
+    Problem, ProblemKind, Setting, SharedBase, Spelling, check_policy, credentialed_entry_problem,
 };
 pub use token::{
     EnvNameError, MAX_AGE_LIMIT, TokenError, check_env_name, check_header_name, check_method,

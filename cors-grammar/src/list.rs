@@ -156,6 +156,108 @@ pub fn check_env_list(text: &str, credentials: bool) -> Result<OriginList, ListE
     }
 }
 
+/// What an `origins_from` source answered, after the rules: the list it allows and the entries it
+/// skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceList {
+    /// The answer was exactly `*` (without credentials): any origin.
+    pub any: bool,
+    /// The canonical entries kept, without duplicates, in the order answered. Empty when the source
+    /// answered nothing: a policy then allows no origin until the next load.
+    pub entries: Vec<Entry>,
+    /// Why each skipped entry was skipped, in the order answered.
+    pub skipped: Vec<ListError>,
+}
+
+/// Checks what an `origins_from` source answered, one item per entry (surrounding ASCII whitespace is
+/// ignored, empty items are dropped).
+///
+/// A source is a table of many owners' rows (a tenant's custom domain, say), so one bad row must not
+/// close the policy for everyone: an invalid entry, a `*` among other entries, and (with credentials)
+/// a pattern under a shared base are skipped, each reported in [`SourceList::skipped`]. The answer as
+/// a whole is refused only when nothing of it can be used: every item was skipped, or the answer is
+/// exactly `*` and the policy allows credentials. Exactly `*` without credentials means any origin,
+/// as in an environment list.
+///
+/// ```
+/// use cors_grammar::{check_source_list, ListError};
+///
+/// let list = check_source_list(["https://App.example.com", "not an origin", "https://b.example"], true)?;
+/// assert_eq!(list.entries.len(), 2);
+/// assert_eq!(list.skipped.len(), 1);
+/// assert!(check_source_list(["*"], false)?.any);
+/// assert_eq!(check_source_list(["*"], true), Err(ListError::WildcardWithCredentials));
+/// assert!(check_source_list(["ftp://x.example"], false).is_err());
+/// assert!(check_source_list(Vec::<&str>::new(), true)?.entries.is_empty());
+/// # Ok::<(), ListError>(())
+/// ```
+pub fn check_source_list<'a, I>(items: I, credentials: bool) -> Result<SourceList, ListError>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut skipped = Vec::new();
+    let mut wildcards = 0;
+    let mut written = 0;
+    for item in items {
+        let item = item.trim_matches(|c: char| c.is_ascii_whitespace());
+        if item.is_empty() {
+            continue;
+        }
+        written += 1;
+        if item == "*" {
+            wildcards += 1;
+            continue;
+        }
+        let entry = match Entry::canonicalize(item) {
+            Ok(entry) => entry,
+            Err(error) => {
+                skipped.push(ListError::Entry {
+                    entry: item.to_owned(),
+                    error,
+                });
+                continue;
+            }
+        };
+        if credentials {
+            if let Some(shared) = credentialed_entry_problem(&entry) {
+                skipped.push(ListError::CredentialedPattern {
+                    entry: entry.to_string(),
+                    shared,
+                });
+                continue;
+            }
+        }
+        entries.push(entry);
+    }
+    if wildcards > 0 && wildcards == written {
+        if credentials {
+            return Err(ListError::WildcardWithCredentials);
+        }
+        return Ok(SourceList {
+            any: true,
+            entries: Vec::new(),
+            skipped,
+        });
+    }
+    if wildcards > 0 {
+        skipped.push(if credentials {
+            ListError::WildcardWithCredentials
+        } else {
+            ListError::WildcardWithOthers
+        });
+    }
+    if entries.is_empty() && written > 0 {
+        return Err(skipped.into_iter().next().unwrap_or(ListError::Empty));
+    }
+    dedup(&mut entries);
+    Ok(SourceList {
+        any: false,
+        entries,
+        skipped,
+    })
+}
+
 /// Drops repeated entries, keeping the first of each.
 fn dedup(entries: &mut Vec<Entry>) {
     let mut first = first_of_each(entries).into_iter();

@@ -15,6 +15,9 @@ use crate::{
 /// Methods a preflight may ask for when `methods` is not given.
 pub const DEFAULT_METHODS: &[&str] = &["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"];
 
+/// The longest `refresh` interval, in seconds (one day).
+pub const MAX_REFRESH: u64 = 86_400;
+
 /// Request headers a preflight may ask for when `headers` is not given.
 pub const DEFAULT_HEADERS: &[&str] = &["content-type"];
 
@@ -35,6 +38,12 @@ pub enum Setting {
     ExposeHeaders,
     /// `max_age`.
     MaxAge,
+    /// `origins_from`.
+    OriginsFrom,
+    /// `origins_fn`.
+    OriginsFn,
+    /// `refresh`.
+    Refresh,
 }
 
 impl Setting {
@@ -48,6 +57,9 @@ impl Setting {
             Setting::Headers => "headers",
             Setting::ExposeHeaders => "expose_headers",
             Setting::MaxAge => "max_age",
+            Setting::OriginsFrom => "origins_from",
+            Setting::OriginsFn => "origins_fn",
+            Setting::Refresh => "refresh",
         }
     }
 }
@@ -69,6 +81,11 @@ pub enum Origins<'a> {
     List(&'a [&'a str]),
     /// The name of the environment variable holding the list.
     Env(&'a str),
+    /// An async function returning the list (`origins_from`); its answers are checked when they
+    /// arrive ([`check_source_list`](crate::check_source_list)).
+    From,
+    /// A predicate on the parsed request origin (`origins_fn`).
+    Fn,
 }
 
 /// A list setting (`methods`, `headers`, `expose_headers`), as written.
@@ -97,6 +114,8 @@ pub struct Policy<'a> {
     pub expose_headers: List<'a>,
     /// `max_age`, in seconds.
     pub max_age: Option<u64>,
+    /// `refresh`, in seconds: how old an `origins_from` list may get before it is loaded again.
+    pub refresh: Option<u64>,
 }
 
 /// How origin entries must be spelled.
@@ -136,6 +155,13 @@ pub enum CheckedOrigins {
     /// The list in this environment variable, whose name is valid; its entries are checked when it is
     /// read ([`check_env_list`](crate::check_env_list)).
     Env(String),
+    /// The lists an async source answers, loaded again when they are `refresh` seconds old.
+    From {
+        /// `refresh`, in seconds (1 to [`MAX_REFRESH`]), if given.
+        refresh: Option<u64>,
+    },
+    /// A predicate on the parsed request origin.
+    Fn,
 }
 
 /// One broken rule: which setting, which item of it (when the rule is about one), and what.
@@ -181,6 +207,13 @@ pub enum ProblemKind {
     },
     /// The name given to `origins_env` is not a valid variable name.
     EnvName(EnvNameError),
+    /// `refresh` is 0 or over [`MAX_REFRESH`].
+    Refresh {
+        /// The value given.
+        seconds: u64,
+    },
+    /// `refresh` without `origins_from`: only a source's list can be loaded again.
+    RefreshWithoutSource,
 }
 
 /// Why a subdomain pattern's base is shared by strangers.
@@ -249,6 +282,15 @@ impl fmt::Display for ProblemKind {
                  (Chromium caps it at 7200, WebKit at 600)"
             ),
             ProblemKind::EnvName(error) => error.fmt(f),
+            ProblemKind::Refresh { seconds } => write!(
+                f,
+                "{seconds} seconds is out of range: a list is loaded again after 1 to {MAX_REFRESH} \
+                 seconds (one day)"
+            ),
+            ProblemKind::RefreshWithoutSource => f.write_str(
+                "`refresh` only applies to origins loaded by `origins_from`: other lists never change \
+                 while the process runs",
+            ),
         }
     }
 }
@@ -276,6 +318,7 @@ impl std::error::Error for ProblemKind {
 ///     headers: List::Default,
 ///     expose_headers: List::Default,
 ///     max_age: None,
+///     refresh: None,
 /// };
 /// let problems = check_policy(&policy, Spelling::Canonical).unwrap_err();
 /// assert_eq!((problems[0].setting, problems[0].item), (Setting::Origins, Some(1)));
@@ -331,7 +374,26 @@ fn check_policy_with(
             }
             CheckedOrigins::Env(name.to_owned())
         }
+        Origins::From => CheckedOrigins::From {
+            refresh: policy.refresh,
+        },
+        Origins::Fn => CheckedOrigins::Fn,
     };
+    if let Some(seconds) = policy.refresh {
+        if !matches!(policy.origins, Origins::From) {
+            problems.push(Problem {
+                setting: Setting::Refresh,
+                item: None,
+                kind: ProblemKind::RefreshWithoutSource,
+            });
+        } else if seconds == 0 || seconds > MAX_REFRESH {
+            problems.push(Problem {
+                setting: Setting::Refresh,
+                item: None,
+                kind: ProblemKind::Refresh { seconds },
+            });
+        }
+    }
     let methods = list(
         policy.methods,
         Setting::Methods,
@@ -514,6 +576,7 @@ mod tests {
             headers: List::Default,
             expose_headers: List::Default,
             max_age: None,
+            refresh: None,
         }
     }
 
@@ -547,6 +610,7 @@ mod tests {
             headers: List::Any,
             expose_headers: List::Any,
             max_age: None,
+            refresh: None,
         };
         let settings: Vec<Setting> = kinds(&wildcards, Spelling::Lenient)
             .into_iter()

@@ -13,6 +13,9 @@ use crate::errors::Errors;
 pub(crate) enum Key {
     Origins,
     OriginsEnv,
+    OriginsFrom,
+    Refresh,
+    OriginsFn,
     Credentials,
     Methods,
     Headers,
@@ -24,9 +27,12 @@ pub(crate) enum Key {
 
 impl Key {
     /// Every key, in the order the documentation lists them.
-    pub(crate) const ALL: [Key; 9] = [
+    pub(crate) const ALL: [Key; 12] = [
         Key::Origins,
         Key::OriginsEnv,
+        Key::OriginsFrom,
+        Key::Refresh,
+        Key::OriginsFn,
         Key::Credentials,
         Key::Methods,
         Key::Headers,
@@ -40,6 +46,9 @@ impl Key {
         match self {
             Key::Origins => "origins",
             Key::OriginsEnv => "origins_env",
+            Key::OriginsFrom => "origins_from",
+            Key::Refresh => "refresh",
+            Key::OriginsFn => "origins_fn",
             Key::Credentials => "credentials",
             Key::Methods => "methods",
             Key::Headers => "headers",
@@ -55,6 +64,9 @@ impl Key {
         match self {
             Key::Origins => "origins = [\"https://app.example.com\"]",
             Key::OriginsEnv => "origins_env = \"ALLOWED_ORIGINS\"",
+            Key::OriginsFrom => "origins_from = load_origins",
+            Key::Refresh => "refresh = 300",
+            Key::OriginsFn => "origins_fn = is_allowed",
             Key::Credentials => "credentials",
             Key::Methods => "methods = [\"GET\", \"POST\"]",
             Key::Headers => "headers = [\"content-type\", \"x-api-key\"]",
@@ -133,6 +145,12 @@ impl Front {
 pub(crate) struct Args {
     pub(crate) origins: Option<Keyed<Value>>,
     pub(crate) origins_env: Option<Keyed<LitStr>>,
+    /// `origins_from = path`: the async function that loads the list.
+    pub(crate) origins_from: Option<Keyed<syn::Path>>,
+    /// `refresh = seconds`.
+    pub(crate) refresh: Option<Keyed<LitInt>>,
+    /// `origins_fn = path`: the predicate.
+    pub(crate) origins_fn: Option<Keyed<syn::Path>>,
     pub(crate) credentials: Option<Keyed<()>>,
     pub(crate) methods: Option<Keyed<Value>>,
     pub(crate) headers: Option<Keyed<Value>>,
@@ -142,6 +160,9 @@ pub(crate) struct Args {
     pub(crate) catch_errors: Option<Keyed<Option<syn::Path>>>,
     /// `crate = "path"`: where `cors_runtime` is, when it is renamed or re-exported.
     pub(crate) krate: Option<Keyed<syn::Path>>,
+    /// Whether an origin key was written with a value that could not be read (already reported), so
+    /// the policy's origins are unknown rather than absent.
+    pub(crate) origins_unreadable: bool,
 }
 
 /// A value and the span of the key it was given to.
@@ -249,17 +270,22 @@ pub(crate) fn parse(tokens: TokenStream, front: Front, errors: &mut Errors) -> A
                         }) => {
                             set(&mut args.origins_env, span, lit, key, errors);
                         }
-                        other => errors.push(syn::Error::new_spanned(
-                            other,
-                            "`origins_env` takes the name of an environment variable as a string: \
-                             write `origins_env = \"ALLOWED_ORIGINS\"`",
-                        )),
+                        other => {
+                            args.origins_unreadable = true;
+                            errors.push(syn::Error::new_spanned(
+                                other,
+                                "`origins_env` takes the name of an environment variable as a \
+                                 string: write `origins_env = \"ALLOWED_ORIGINS\"`",
+                            ));
+                        }
                     }
                 }
             }
             Key::Origins | Key::Methods | Key::Headers | Key::ExposeHeaders => {
                 if let Some(expr) = value_expr(&meta, key, errors)? {
-                    if let Some(value) = list_value(expr, key, errors) {
+                    let value = list_value(expr, key, errors);
+                    args.origins_unreadable |= key == Key::Origins && value.is_none();
+                    if let Some(value) = value {
                         let slot = match key {
                             Key::Origins => &mut args.origins,
                             Key::Methods => &mut args.methods,
@@ -274,6 +300,38 @@ pub(crate) fn parse(tokens: TokenStream, front: Front, errors: &mut Errors) -> A
                 if let Some(expr) = value_expr(&meta, key, errors)? {
                     if let Some(lit) = max_age_value(expr, errors) {
                         set(&mut args.max_age, span, lit, key, errors);
+                    }
+                }
+            }
+            Key::Refresh => {
+                if let Some(expr) = value_expr(&meta, key, errors)? {
+                    if let Some(lit) = refresh_value(expr, errors) {
+                        set(&mut args.refresh, span, lit, key, errors);
+                    }
+                }
+            }
+            Key::OriginsFrom | Key::OriginsFn => {
+                if let Some(expr) = value_expr(&meta, key, errors)? {
+                    match expr {
+                        Expr::Path(path) if path.qself.is_none() => {
+                            let slot = if key == Key::OriginsFrom {
+                                &mut args.origins_from
+                            } else {
+                                &mut args.origins_fn
+                            };
+                            set(slot, span, path.path, key, errors);
+                        }
+                        other => {
+                            let what = if key == Key::OriginsFrom {
+                                "`origins_from` takes the path of an async function returning the \
+                                 origins, e.g. `origins_from = load_origins`"
+                            } else {
+                                "`origins_fn` takes the path of a function \
+                                 `fn(&cors_runtime::Origin) -> bool`, e.g. `origins_fn = is_allowed`"
+                            };
+                            args.origins_unreadable = true;
+                            errors.push(syn::Error::new_spanned(other, what));
+                        }
                     }
                 }
             }
@@ -401,6 +459,20 @@ fn max_age_value(expr: Expr, errors: &mut Errors) -> Option<LitInt> {
         _ => "`max_age` takes an integer literal of seconds from 0 to 86400, e.g. `max_age = 600`",
     };
     // `new_spanned` covers every token (`-1`, not just `-`).
+    errors.push(syn::Error::new_spanned(expr, message));
+    None
+}
+
+fn refresh_value(expr: Expr, errors: &mut Errors) -> Option<LitInt> {
+    let message = match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(lit), ..
+        }) => return Some(lit.clone()),
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(_), ..
+        }) => "`refresh` takes an integer, not a string: write `refresh = 300`",
+        _ => "`refresh` takes an integer literal of seconds from 1 to 86400, e.g. `refresh = 300`",
+    };
     errors.push(syn::Error::new_spanned(expr, message));
     None
 }

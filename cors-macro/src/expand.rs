@@ -86,6 +86,16 @@ pub(crate) fn builder(policy: &Policy, krate: &TokenStream) -> TokenStream {
         OriginsSetting::Any => calls.extend(quote!(.any_origin())),
         OriginsSetting::List(items) => calls.extend(quote!(.origins([#(#items),*]))),
         OriginsSetting::Env(var) => calls.extend(quote!(.origins_env(#var))),
+        // Spanned on the user's path, so a function of the wrong type is reported there.
+        OriginsSetting::From(load) => {
+            calls.extend(quote_spanned!(load.span()=> .origins_from(#load)));
+        }
+        OriginsSetting::Fn(predicate) => {
+            calls.extend(quote_spanned!(predicate.span()=> .origins_fn(#predicate)));
+        }
+    }
+    if let Some(seconds) = policy.refresh {
+        calls.extend(quote!(.refresh(::core::time::Duration::from_secs(#seconds))));
     }
     if policy.credentials {
         calls.extend(quote!(.credentials()));
@@ -235,6 +245,15 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy, krate: &TokenStream) -
         quote_spanned!(request_ty.span()=> #private::HandlerRequest::decide(&#request, &#policy_static))
     };
 
+    // An `origins_from` list is loaded (when due) before the request is checked against it.
+    let prepare = matches!(policy.origins, OriginsSetting::From(_)).then(|| {
+        if item::find_impl_trait(request_ty).is_none() {
+            quote!(<#request_ty as #private::HandlerRequest>::prepare(&#request, &#policy_static).await;)
+        } else {
+            quote_spanned!(request_ty.span()=> #private::HandlerRequest::prepare(&#request, &#policy_static).await;)
+        }
+    });
+
     // The type the body is pinned to, the preflight answer, and the step that adds the headers.
     let (pinned, answer_preflight, finish) = match &handler.output {
         // Named through the declared type, so an unsupported one is reported on it, once.
@@ -292,6 +311,7 @@ fn wrap(item: ItemFn, handler: &Handler, policy: &Policy, krate: &TokenStream) -
     let wrapper = quote! {
         #(#inner_attrs)*
         static #policy_static: #private::StaticCors = #private::StaticCors::new(|| #build);
+        #prepare
         let #actual = match #decide {
             #private::Decision::Preflight(#preflight) => return #answer_preflight,
             #private::Decision::Actual(#actual) => #actual,

@@ -42,9 +42,12 @@ use proc_macro::TokenStream;
 ///
 /// | key | meaning | default |
 /// |---|---|---|
-/// | `origins = "*"` | any origin: `Access-Control-Allow-Origin: *` | when neither `origins` nor `origins_env` is given |
+/// | `origins = "*"` | any origin: `Access-Control-Allow-Origin: *` | when no origin key is given |
 /// | `origins = ["https://app.example.com", "https://*.example.org"]` | exact origins and subdomain patterns, written as browsers send them | |
 /// | `origins_env = "ALLOWED_ORIGINS"` | the list is read from that variable when the policy is first used | |
+/// | `origins_from = load_origins` | the list is loaded by `async fn load_origins() -> Result<I, E>` (`I: IntoIterator<Item: AsRef<str>>`, `E: Display`, a `Send` future) at first use | |
+/// | `refresh = 300` | with `origins_from`: the first request after the list is that many seconds old (`1..=86400`) loads it again | loaded once |
+/// | `origins_fn = is_allowed` | `fn is_allowed(origin: &cors_runtime::Origin) -> bool` decides, on the parsed origin | |
 /// | `credentials` | allow cookies / `Authorization`: `Access-Control-Allow-Credentials: true` | off |
 /// | `methods = ["GET", "POST"]` or `"*"` | methods a preflight may ask for (case-sensitive); `"*"` echoes the request | `GET, HEAD, PUT, PATCH, POST, DELETE` |
 /// | `headers = ["content-type", "x-api-key"]` or `"*"` | request headers a preflight may ask for (case-insensitive); `"*"` echoes the requested names, `authorization` included | `content-type` |
@@ -62,6 +65,20 @@ use proc_macro::TokenStream;
 ///   `*` means any origin. If the variable is unset, empty or has an invalid entry (or is `*` with
 ///   `credentials`), the policy **fails closed**: no origin is allowed and one error is logged through
 ///   `tracing`. Call [`check_policy!`](https://docs.rs/cors-runtime/latest/cors_runtime/macro.check_policy.html) in `main` to fail the cold start instead.
+/// - `origins`, `origins_env`, `origins_from` and `origins_fn` are four ways to give the origins: use one.
+/// - `origins_from`: for lists that outgrow the environment (Lambda's 4 KB for all variables) or live
+///   elsewhere (SSM Parameter Store, AppConfig, a table of tenants). Requests that arrive during the
+///   first load wait for it (at most 5 seconds); a failed first load leaves the policy closed and is
+///   tried again by a request 1 s later, then 2, 4, ... up to 60 s apart. With `refresh`, requests during
+///   a reload use the last good list, and a failed reload keeps it (tried again after `refresh` or 30 s,
+///   whichever is shorter). An invalid entry in an answer is skipped with a warning and the rest is used;
+///   an answer with no usable entry fails. Call `check_policy!(async handler).await?` in `main` to load it
+///   at cold start. The full rules are on `CorsBuilder::origins_from`.
+/// - `origins_fn`: the predicate only sees origins exactly as a browser serialises them (a malformed,
+///   `null`, joined, repeated or non-canonical `Origin` is refused first), parsed into scheme, host and
+///   port, so `host == "example.com" || host.ends_with(".example.com")` cannot be fooled by
+///   `evilexample.com` or `example.com.evil.net` as a test on the header's text can. With
+///   `credentials`, every origin it says yes to reads your users' data with their cookies.
 /// - `credentials` cannot be combined with any `"*"`, with the default origins, or with a pattern under a
 ///   public suffix (`https://*.github.io`: anyone can register a name there).
 /// - `catch_errors`: without it, an `Err` reaches Lambda, the gateway answers `5xx` without CORS headers
@@ -131,7 +148,8 @@ use proc_macro::TokenStream;
 /// `credentials` with a wildcard or with a pattern under a public suffix (checked against the Public
 /// Suffix List), origins that are not canonical or not origins (path, query, userinfo, `null`, misplaced
 /// `*`...), invalid or repeated method and header names, repeated origins, `max_age` out of range,
-/// unknown or repeated keys, `origins` with `origins_env`, invalid variable names, and functions that are
+/// unknown or repeated keys, two origin keys, `refresh` without `origins_from` or out of range, invalid
+/// variable names, `origins_from` and `origins_fn` functions of the wrong type, and functions that are
 /// not `async` or do not take the request first. The rules are `cors-grammar`'s, the same the runtime's
 /// builder applies.
 ///

@@ -21,6 +21,7 @@ pub(crate) struct Policy {
     pub(crate) headers: ListSetting,
     pub(crate) expose_headers: ListSetting,
     pub(crate) max_age: Option<u64>,
+    pub(crate) refresh: Option<u64>,
     pub(crate) catch_errors: Option<Option<syn::Path>>,
 }
 
@@ -31,6 +32,8 @@ pub(crate) enum OriginsSetting {
     Any,
     List(Vec<String>),
     Env(String),
+    From(syn::Path),
+    Fn(syn::Path),
 }
 
 #[derive(Default)]
@@ -45,13 +48,52 @@ pub(crate) enum ListSetting {
 /// there were none.
 pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
     let credentials = args.credentials.is_some();
-    if let (Some(_), Some(env)) = (&args.origins, &args.origins_env) {
-        errors.push(syn::Error::new(
-            env.key,
-            "`origins` and `origins_env` cannot both be given: use `origins` for a fixed list, \
-             or `origins_env` to read the list from the environment at cold start",
-        ));
+    // One origin source: each key after the first is refused, naming the one already given.
+    let sources = [
+        (Key::Origins, args.origins.as_ref().map(|keyed| keyed.key)),
+        (
+            Key::OriginsEnv,
+            args.origins_env.as_ref().map(|keyed| keyed.key),
+        ),
+        (
+            Key::OriginsFrom,
+            args.origins_from.as_ref().map(|keyed| keyed.key),
+        ),
+        (
+            Key::OriginsFn,
+            args.origins_fn.as_ref().map(|keyed| keyed.key),
+        ),
+    ];
+    let mut first: Option<Key> = None;
+    for (key, span) in sources {
+        let Some(span) = span else { continue };
+        match first {
+            None => first = Some(key),
+            Some(first) => errors.push(syn::Error::new(
+                span,
+                format!(
+                    "`{}` and `{}` cannot both be given: a policy takes its origins from one of \
+                     `origins` (a fixed list), `origins_env` (an environment variable), `origins_from` \
+                     (an async function) or `origins_fn` (a predicate)",
+                    first.name(),
+                    key.name()
+                ),
+            )),
+        }
     }
+    let refresh = args.refresh.as_ref().and_then(|Keyed { value: lit, .. }| {
+        if !lit.suffix().is_empty() {
+            errors.push(syn::Error::new(
+                lit.span(),
+                format!(
+                    "`refresh` is a plain number of seconds: write `refresh = {}`",
+                    lit.base10_digits()
+                ),
+            ));
+            return None;
+        }
+        Some(lit.base10_parse::<u64>().unwrap_or(u64::MAX))
+    });
     let texts = |value: &Option<Keyed<Value>>| -> Vec<String> {
         match value {
             Some(Keyed {
@@ -80,6 +122,8 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
             Value::List { .. } => Origins::List(&origin_strs),
         },
         (None, Some(name)) => Origins::Env(name),
+        (None, None) if args.origins_from.is_some() => Origins::From,
+        (None, None) if args.origins_fn.is_some() => Origins::Fn,
         (None, None) => Origins::Default,
     };
     let max_age = args.max_age.as_ref().and_then(|Keyed { value: lit, .. }| {
@@ -103,6 +147,7 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
         headers: list(&args.headers, &header_strs),
         expose_headers: list(&args.expose_headers, &expose_strs),
         max_age,
+        refresh,
     };
     if let Err(problems) = cors_grammar::check_policy(&policy, Spelling::Canonical) {
         for problem in problems {
@@ -124,7 +169,10 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
                     Setting::ExposeHeaders => unreadable(&args.expose_headers),
                     _ => false,
                 };
-            if !empty_because_unreadable {
+            // Origins written with an unreadable value are not missing ones.
+            let missing_because_unreadable =
+                problem.kind == ProblemKind::CredentialsWithoutOrigins && args.origins_unreadable;
+            if !empty_because_unreadable && !missing_because_unreadable {
                 errors.push(report(&args, &problem));
             }
         }
@@ -149,13 +197,18 @@ pub(crate) fn validate(args: Args, errors: &mut Errors) -> Policy {
             ) => OriginsSetting::Any,
             (Some(_), _) => OriginsSetting::List(origin_texts),
             (None, Some(name)) => OriginsSetting::Env(name),
-            (None, None) => OriginsSetting::Default,
+            (None, None) => match (&args.origins_from, &args.origins_fn) {
+                (Some(from), _) => OriginsSetting::From(from.value.clone()),
+                (None, Some(predicate)) => OriginsSetting::Fn(predicate.value.clone()),
+                (None, None) => OriginsSetting::Default,
+            },
         },
         credentials,
         methods: setting(&args.methods, method_texts),
         headers: setting(&args.headers, header_texts),
         expose_headers: setting(&args.expose_headers, expose_texts),
         max_age,
+        refresh,
         catch_errors: args.catch_errors.map(|keyed| keyed.value),
     }
 }
@@ -185,6 +238,9 @@ fn report(args: &Args, problem: &Problem) -> syn::Error {
         Setting::Headers => Key::Headers,
         Setting::ExposeHeaders => Key::ExposeHeaders,
         Setting::MaxAge => Key::MaxAge,
+        Setting::OriginsFrom => Key::OriginsFrom,
+        Setting::OriginsFn => Key::OriginsFn,
+        Setting::Refresh => Key::Refresh,
     };
     let value = match key {
         Key::Origins => args.origins.as_ref(),
@@ -227,6 +283,10 @@ fn report(args: &Args, problem: &Problem) -> syn::Error {
             .max_age
             .as_ref()
             .map_or_else(Span::call_site, |max_age| max_age.value.span()),
+        (None, None, Key::Refresh) => args
+            .refresh
+            .as_ref()
+            .map_or_else(Span::call_site, |refresh| refresh.value.span()),
         (None, None, Key::Credentials) => args
             .credentials
             .as_ref()
@@ -264,9 +324,10 @@ fn message(key: Key, text: &str, args: &Args, kind: &ProblemKind) -> String {
             credentialed_message(text, shared)
         }
         (Key::Credentials, ProblemKind::CredentialsWithoutOrigins) => {
-            "`credentials` needs an explicit origin list: without `origins` or `origins_env` the \
-             policy allows any origin (`*`), which browsers reject on credentialed requests; add \
-             `origins_env = \"ALLOWED_ORIGINS\"` or `origins = [\"https://app.example.com\"]`"
+            "`credentials` needs an explicit origin list: without `origins`, `origins_env`, \
+             `origins_from` or `origins_fn` the policy allows any origin (`*`), which browsers reject \
+             on credentialed requests; add `origins_env = \"ALLOWED_ORIGINS\"` or \
+             `origins = [\"https://app.example.com\"]`"
                 .to_owned()
         }
         (Key::OriginsEnv, ProblemKind::EnvName(error)) => {
@@ -324,6 +385,24 @@ fn message(key: Key, text: &str, args: &Args, kind: &ProblemKind) -> String {
                 "`max_age = {digits}` is over 86400 seconds (one day), the most any browser honours \
                  (Chromium caps it at 7200, WebKit at 600): use a value from 0 to 86400"
             )
+        }
+        (Key::Refresh, ProblemKind::Refresh { .. }) => {
+            let digits = args
+                .refresh
+                .as_ref()
+                .map(|refresh| refresh.value.base10_digits().to_owned())
+                .unwrap_or_default();
+            format!(
+                "`refresh = {digits}` is out of range: the list is loaded again after 1 to 86400 \
+                 seconds (one day); use a value in that range, or leave `refresh` out to load it \
+                 once per process"
+            )
+        }
+        (Key::Refresh, ProblemKind::RefreshWithoutSource) => {
+            "`refresh` only applies to `origins_from`, whose list is loaded by an async function: \
+             other origin lists never change while the process runs; remove `refresh`, or load the \
+             list with `origins_from = load_origins`"
+                .to_owned()
         }
         (_, kind) => format!("`{name}`: {kind}"),
     }

@@ -1,11 +1,17 @@
 //! `Access-Control-Allow-Origin`: which request origins a policy allows, and the value it answers.
 
+use std::fmt;
+use std::sync::Arc;
+
 use http::HeaderValue;
 use http::header::GetAll;
 
-use crate::ConfigError;
 use crate::allowlist::Allowlist;
-use crate::diagnostics;
+use crate::source::Source;
+use crate::{ConfigError, Origin, diagnostics};
+
+/// An `origins_fn` predicate.
+pub(crate) type Predicate = Arc<dyn Fn(&Origin) -> bool + Send + Sync>;
 
 /// The origins a policy allows.
 #[derive(Clone, Debug)]
@@ -16,6 +22,20 @@ pub(crate) enum AllowOrigin {
     List(Allowlist),
     /// The configuration was invalid: no origin is allowed.
     Closed(ConfigError),
+    /// The last list an `origins_from` source answered.
+    From(Arc<Source>),
+    /// Whatever an `origins_fn` predicate says yes to.
+    Fn(PredicateFn),
+}
+
+/// A predicate, shown in `Debug` by what it is rather than its address.
+#[derive(Clone)]
+pub(crate) struct PredicateFn(pub(crate) Predicate);
+
+impl fmt::Debug for PredicateFn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("origins_fn")
+    }
 }
 
 impl AllowOrigin {
@@ -30,6 +50,8 @@ impl AllowOrigin {
             AllowOrigin::Any => true,
             AllowOrigin::List(list) => list.contains(origin),
             AllowOrigin::Closed(_) => false,
+            AllowOrigin::From(source) => source.contains(origin),
+            AllowOrigin::Fn(predicate) => Origin::parse(origin).is_some_and(|o| (predicate.0)(&o)),
         }
     }
 
@@ -57,6 +79,37 @@ impl AllowOrigin {
                 }
                 None
             }
+            AllowOrigin::From(source) => match single(lines) {
+                Lines::One(origin) => {
+                    let allowed = source.allow(origin);
+                    if allowed.is_none() {
+                        diagnostics::origin_refused(origin);
+                    }
+                    allowed
+                }
+                Lines::None => None,
+                Lines::Several => {
+                    diagnostics::several_origins();
+                    None
+                }
+            },
+            AllowOrigin::Fn(predicate) => match single(lines) {
+                Lines::One(value) => {
+                    // Only a browser's exact serialisation reaches the predicate.
+                    let allowed = Origin::parse(value).is_some_and(|origin| (predicate.0)(&origin));
+                    if allowed {
+                        Some(value.clone())
+                    } else {
+                        diagnostics::origin_refused(value);
+                        None
+                    }
+                }
+                Lines::None => None,
+                Lines::Several => {
+                    diagnostics::several_origins();
+                    None
+                }
+            },
         }
     }
 }

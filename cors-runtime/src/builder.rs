@@ -1,15 +1,19 @@
 //! Building a [`Cors`] policy at run time, through the same rules the attribute checks at compile time.
 
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cors_grammar::{CheckedOrigins, List, OriginList, Origins, Policy, Spelling};
 
 use crate::allow_headers::AllowHeaders;
 use crate::allow_methods::AllowMethods;
-use crate::allow_origin::AllowOrigin;
+use crate::allow_origin::{AllowOrigin, PredicateFn};
 use crate::allowlist::Allowlist;
 use crate::cors::{Cors, Parts};
-use crate::{ConfigError, env, expose_headers, max_age};
+use crate::source::{LoadFn, Source};
+use crate::{ConfigError, Origin, env, expose_headers, max_age};
 
 /// Builds a [`Cors`] policy without the attribute; every setting has the same meaning, default and
 /// rules as the `#[cors(...)]` key of the same name (the attribute's expansion calls this builder).
@@ -55,6 +59,7 @@ pub struct CorsBuilder {
     headers: Setting,
     expose_headers: Setting,
     max_age: Option<u64>,
+    refresh: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -64,6 +69,18 @@ enum OriginSource {
     Any,
     List(Vec<String>),
     Env(String),
+    From(Loader),
+    Fn(PredicateFn),
+}
+
+/// The user's `origins_from` function, shown in `Debug` by what it is.
+#[derive(Clone)]
+struct Loader(LoadFn);
+
+impl fmt::Debug for Loader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("origins_from")
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -123,6 +140,116 @@ impl CorsBuilder {
     /// ```
     pub fn origins_env(mut self, var: impl Into<String>) -> Self {
         self.origins = OriginSource::Env(var.into());
+        self
+    }
+
+    /// Loads the allowed origins with an async function (like `origins_from = load`): for lists that do
+    /// not fit in, or do not live in, the environment (SSM Parameter Store, AppConfig, a table).
+    ///
+    /// `load` answers one entry per item, spelled as in an environment list (each canonicalised).
+    /// The list is loaded by the first request ([`Cors::handle`], or the layer's first call), or earlier
+    /// by [`Cors::load_origins`]; [`Cors::check`], which cannot wait, answers from the last loaded list,
+    /// and allows no origin before the first load. Requests that arrive during the first load wait for
+    /// it (at most 5 seconds, also the limit on one load); if it fails, the policy stays closed and the
+    /// next load is tried by a request at least 1 second later, then 2, 4, ... up to 60 seconds
+    /// between tries.
+    ///
+    /// With [`refresh`](Self::refresh), the first request after the list is that old loads it again and
+    /// is answered from the new list; requests during the reload use the last good list. A failed reload
+    /// keeps the last good list, logs the error, and is tried again after `refresh` or 30 seconds,
+    /// whichever is shorter.
+    ///
+    /// What the answer may hold: a source is many owners' rows (tenants' domains), so one bad entry
+    /// must not close the policy for everyone. An invalid entry, a `*` among other entries, and (with
+    /// [`credentials`](Self::credentials)) a pattern under a public suffix or an AWS shared zone are
+    /// skipped, each logged as a `tracing` warning, and the rest is used. The answer fails as a whole
+    /// (keeping the last good list) only when no entry can be used, or when it is exactly `*` with
+    /// credentials. Exactly `*` without credentials allows any origin; an empty answer allows none.
+    /// (A list in the environment is one deploy's typo instead, so there one bad entry fails the
+    /// policy.)
+    ///
+    /// ```
+    /// use cors_runtime::{Cors, Decision};
+    ///
+    /// async fn tenants() -> Result<Vec<String>, std::io::Error> {
+    ///     Ok(vec!["https://shop.example.com".into(), "https://admin.example.org".into()])
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cors = Cors::builder()
+    ///     .origins_from(tenants)
+    ///     .refresh(std::time::Duration::from_secs(300))
+    ///     .credentials()
+    ///     .build()?;
+    /// cors.load_origins().await?; // at cold start: Err if the first load fails
+    /// assert!(cors.allows_origin(&http::HeaderValue::from_static("https://shop.example.com")));
+    /// # Ok(()) }
+    /// ```
+    pub fn origins_from<F, Fut, I, E>(mut self, load: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<I, E>> + Send + 'static,
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+        E: fmt::Display,
+    {
+        let load: LoadFn = Arc::new(move || {
+            let answer = load();
+            Box::pin(async move {
+                match answer.await {
+                    Ok(items) => Ok(strings(items)),
+                    Err(error) => Err(error.to_string()),
+                }
+            })
+        });
+        self.origins = OriginSource::From(Loader(load));
+        self
+    }
+
+    /// How old an [`origins_from`](Self::origins_from) list may get before the next request loads it
+    /// again (like `refresh = 300`): 1 second to 1 day, in whole seconds. Without it, the list is loaded
+    /// once per process.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cors_runtime::{ConfigErrorKind, Cors};
+    ///
+    /// let err = Cors::builder().any_origin().refresh(Duration::from_secs(60)).build().unwrap_err();
+    /// assert_eq!(err.kind(), ConfigErrorKind::RefreshWithoutSource);
+    /// ```
+    pub fn refresh(mut self, every: Duration) -> Self {
+        self.refresh = Some(every.as_secs());
+        self
+    }
+
+    /// Allows the origins `is_allowed` says yes to (like `origins_fn = is_allowed`).
+    ///
+    /// The predicate sees the request's origin parsed ([`Origin`]), and only when it is exactly what a
+    /// browser sends: a malformed, `null`, comma-joined or repeated `Origin`, or one no browser would
+    /// write (`HTTPS://A.example`, `:443`, a trailing `/`), is refused without calling it. Compare the
+    /// parts, not the text: see [`Origin`] for the `evilexample.com` and `example.com.evil.net` holes a
+    /// string test opens. With [`credentials`](Self::credentials), every origin it says yes to can read
+    /// your users' data with their cookies: a predicate that says yes too often is your own CORS hole.
+    ///
+    /// ```
+    /// use cors_runtime::{Cors, Origin};
+    /// use http::HeaderValue;
+    ///
+    /// fn is_allowed(origin: &Origin) -> bool {
+    ///     origin.scheme() == "https" && origin.host().ends_with(".tenants.example.com")
+    /// }
+    ///
+    /// let cors = Cors::builder().origins_fn(is_allowed).credentials().build()?;
+    /// assert!(cors.allows_origin(&HeaderValue::from_static("https://a.tenants.example.com")));
+    /// assert!(!cors.allows_origin(&HeaderValue::from_static("https://A.tenants.example.com")));
+    /// # Ok::<(), cors_runtime::ConfigError>(())
+    /// ```
+    pub fn origins_fn<F>(mut self, is_allowed: F) -> Self
+    where
+        F: Fn(&Origin) -> bool + Send + Sync + 'static,
+    {
+        self.origins = OriginSource::Fn(PredicateFn(Arc::new(is_allowed)));
         self
     }
 
@@ -218,6 +345,8 @@ impl CorsBuilder {
             OriginSource::Any => Origins::Any,
             OriginSource::List(_) => Origins::List(&origin_items),
             OriginSource::Env(var) => Origins::Env(var),
+            OriginSource::From(_) => Origins::From,
+            OriginSource::Fn(_) => Origins::Fn,
         };
         let (methods, headers, expose) = (
             self.methods.strs(),
@@ -231,6 +360,7 @@ impl CorsBuilder {
             headers: self.headers.as_list(&headers),
             expose_headers: self.expose_headers.as_list(&expose),
             max_age: self.max_age,
+            refresh: self.refresh,
         };
         let checked =
             cors_grammar::check_policy(&policy, Spelling::Lenient).map_err(|problems| {
@@ -261,6 +391,18 @@ impl CorsBuilder {
             CheckedOrigins::Env(var) => match env::read_list(&var, checked.credentials)? {
                 OriginList::Any => AllowOrigin::Any,
                 OriginList::Entries(entries) => AllowOrigin::List(Allowlist::new(&entries)),
+            },
+            CheckedOrigins::From { refresh } => match &self.origins {
+                OriginSource::From(Loader(load)) => AllowOrigin::From(Arc::new(Source::new(
+                    Arc::clone(load),
+                    checked.credentials,
+                    refresh.map(Duration::from_secs),
+                ))),
+                _ => unreachable!("the grammar checked the origins this builder holds"),
+            },
+            CheckedOrigins::Fn => match &self.origins {
+                OriginSource::Fn(predicate) => AllowOrigin::Fn(predicate.clone()),
+                _ => unreachable!("the grammar checked the origins this builder holds"),
             },
         };
         Ok(Cors::new(Parts {

@@ -188,10 +188,56 @@ impl Cors {
     /// assert_eq!(cors.load(), Ok(()));
     /// # Ok::<(), cors_runtime::ConfigError>(())
     /// ```
+    ///
+    /// An [`origins_from`](CorsBuilder::origins_from) policy is loaded asynchronously: this says whether
+    /// a list has been loaded (`Err` with [`ConfigErrorKind::SourceNotLoaded`](crate::ConfigErrorKind)
+    /// before the first load, or the first load's error); [`Cors::load_origins`] loads it.
     pub fn load(&self) -> Result<(), ConfigError> {
         match &self.inner.origins {
             AllowOrigin::Closed(error) => Err(error.clone()),
+            AllowOrigin::From(source) => source.status(),
             _ => Ok(()),
+        }
+    }
+
+    /// Loads what the policy needs to answer: an [`origins_from`](CorsBuilder::origins_from) list that
+    /// is not loaded yet (or is older than its `refresh`), waiting for a load already in flight; then
+    /// returns what [`Cors::load`] returns. For every other policy it is [`Cors::load`].
+    ///
+    /// Call it at cold start, so a source that fails fails the start instead of the first requests:
+    /// `check_policy!(async handler).await?` does it for a `#[cors]` handler. [`Cors::handle`] and
+    /// [`CorsLayer`](crate::CorsLayer) call it before every request (a no-op while the list is fresh).
+    ///
+    /// ```
+    /// use cors_runtime::Cors;
+    ///
+    /// async fn origins() -> Result<[&'static str; 1], String> {
+    ///     Err("the parameter store is unreachable".into())
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let cors = Cors::builder().origins_from(origins).credentials().build().unwrap();
+    /// let err = cors.load_origins().await.unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "`origins_from`: loading the origins failed: the parameter store is unreachable"
+    /// );
+    /// # }
+    /// ```
+    pub async fn load_origins(&self) -> Result<(), ConfigError> {
+        if let AllowOrigin::From(source) = &self.inner.origins {
+            source.ensure().await;
+        }
+        self.load()
+    }
+
+    /// The `origins_from` source, when a load is due: the one case where a request must wait before it
+    /// is checked.
+    pub(crate) fn pending_source(&self) -> Option<&std::sync::Arc<crate::source::Source>> {
+        match &self.inner.origins {
+            AllowOrigin::From(source) if source.needs_load() => Some(source),
+            _ => None,
         }
     }
 
@@ -299,6 +345,9 @@ impl Cors {
         Fut: Future<Output = Result<Response<ResBody>, E>>,
         ResBody: Default,
     {
+        if let Some(source) = self.pending_source() {
+            source.ensure().await;
+        }
         match self.check(&request) {
             Decision::Preflight(preflight) => Ok(preflight.into_response()),
             Decision::Actual(actual) => {
@@ -393,6 +442,8 @@ impl fmt::Debug for Cors {
                 )
             }
             AllowOrigin::Closed(error) => debug.field("closed", error),
+            AllowOrigin::From(source) => debug.field("origins_from", source),
+            AllowOrigin::Fn(_) => debug.field("origins", &"origins_fn"),
         };
         debug.field("credentials", &inner.actual.credentials);
         let shown = |value: Option<&HeaderValue>, wildcard: bool| -> String {

@@ -48,6 +48,8 @@ struct Inner {
 enum Cause {
     Problem(ProblemKind),
     List(ListError),
+    /// What an `origins_from` function's error displayed.
+    Message(String),
     None,
 }
 
@@ -95,6 +97,16 @@ pub enum ConfigErrorKind {
     InvalidHeader,
     /// `max_age` over 86400 seconds.
     MaxAge,
+    /// `refresh` is 0 or over 86400 seconds.
+    Refresh,
+    /// `refresh` without `origins_from`.
+    RefreshWithoutSource,
+    /// The `origins_from` function failed, timed out, or answered nothing usable; the policy keeps
+    /// its last good list, or stays closed when it has none.
+    SourceFailed,
+    /// The `origins_from` list has not been loaded yet: it is loaded by the first request, or now by
+    /// [`Cors::load_origins`](crate::Cors::load_origins) (`check_policy!(async handler).await`).
+    SourceNotLoaded,
 }
 
 /// A setting of a policy, named like the attribute's key and the builder's method.
@@ -123,6 +135,12 @@ pub enum Setting {
     ExposeHeaders,
     /// `max_age`.
     MaxAge,
+    /// `origins_from`.
+    OriginsFrom,
+    /// `origins_fn`.
+    OriginsFn,
+    /// `refresh`.
+    Refresh,
 }
 
 impl Setting {
@@ -135,6 +153,9 @@ impl Setting {
             cors_grammar::Setting::Headers => Setting::Headers,
             cors_grammar::Setting::ExposeHeaders => Setting::ExposeHeaders,
             cors_grammar::Setting::MaxAge => Setting::MaxAge,
+            cors_grammar::Setting::OriginsFrom => Setting::OriginsFrom,
+            cors_grammar::Setting::OriginsFn => Setting::OriginsFn,
+            cors_grammar::Setting::Refresh => Setting::Refresh,
         }
     }
 
@@ -148,6 +169,9 @@ impl Setting {
             Setting::Headers => "headers",
             Setting::ExposeHeaders => "expose_headers",
             Setting::MaxAge => "max_age",
+            Setting::OriginsFrom => "origins_from",
+            Setting::OriginsFn => "origins_fn",
+            Setting::Refresh => "refresh",
         }
     }
 }
@@ -221,6 +245,8 @@ impl ConfigError {
             ProblemKind::CredentialedPattern(_) => ConfigErrorKind::CredentialedPattern,
             ProblemKind::MaxAge { .. } => ConfigErrorKind::MaxAge,
             ProblemKind::EnvName(_) => ConfigErrorKind::EnvName,
+            ProblemKind::Refresh { .. } => ConfigErrorKind::Refresh,
+            ProblemKind::RefreshWithoutSource => ConfigErrorKind::RefreshWithoutSource,
             _ => ConfigErrorKind::InvalidOrigin,
         };
         let error = ConfigError::new(error_kind, Some(setting), Cause::Problem(kind));
@@ -271,6 +297,35 @@ impl ConfigError {
     }
 }
 
+impl ConfigError {
+    /// The `origins_from` function returned an error (or no answer in time).
+    pub(crate) fn source_failed(error: String) -> ConfigError {
+        ConfigError::new(
+            ConfigErrorKind::SourceFailed,
+            Some(Setting::OriginsFrom),
+            Cause::Message(error),
+        )
+    }
+
+    /// The `origins_from` function answered, but nothing in the answer can be used.
+    pub(crate) fn source_list(error: ListError) -> ConfigError {
+        ConfigError::new(
+            ConfigErrorKind::SourceFailed,
+            Some(Setting::OriginsFrom),
+            Cause::List(error),
+        )
+    }
+
+    /// No `origins_from` list has been loaded yet.
+    pub(crate) fn source_not_loaded() -> ConfigError {
+        ConfigError::new(
+            ConfigErrorKind::SourceNotLoaded,
+            Some(Setting::OriginsFrom),
+            Cause::None,
+        )
+    }
+}
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.inner;
@@ -286,8 +341,20 @@ impl fmt::Display for ConfigError {
                 ConfigErrorKind::EnvNotUnicode => {
                     f.write_str("not valid UTF-8: write the allowed origins in plain ASCII")
                 }
+                ConfigErrorKind::SourceNotLoaded => f.write_str(
+                    "`origins_from`: the origins are not loaded yet: they are loaded by the first \
+                     request, or at cold start by `check_policy!(async handler).await` \
+                     (`Cors::load_origins().await`)",
+                ),
                 _ => f.write_str("invalid configuration"),
             },
+            Cause::Message(error) => {
+                write!(f, "`origins_from`: loading the origins failed: {error}")
+            }
+            Cause::List(error) if inner.setting == Some(Setting::OriginsFrom) => write!(
+                f,
+                "`origins_from`: the answer has no entry that can be used: {error}"
+            ),
             Cause::List(error) => match error {
                 ListError::Empty => f.write_str(
                     "empty: set it to the allowed origins, separated by spaces or commas \
@@ -371,7 +438,7 @@ impl std::error::Error for ConfigError {
         match &self.inner.cause {
             Cause::Problem(kind) => std::error::Error::source(kind),
             Cause::List(error) => Some(error),
-            Cause::None => None,
+            Cause::Message(_) | Cause::None => None,
         }
     }
 }

@@ -4,7 +4,8 @@ use std::fmt;
 use std::future::Future;
 use std::mem;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, ready};
 
 use http::{HeaderValue, Request, Response};
 use pin_project_lite::pin_project;
@@ -103,6 +104,7 @@ impl<S> Layer<S> for CorsLayer {
         CorsService {
             inner,
             cors: self.cors.clone(),
+            loading: Mutex::new(None),
         }
     }
 }
@@ -129,10 +131,35 @@ impl<S> Layer<S> for CorsLayer {
 /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
 pub struct CorsService<S> {
     inner: S,
     cors: Cors,
+    /// The `origins_from` load this service waits for in `poll_ready`, when one is due. In a `Mutex`
+    /// only so the service is `Sync` (as axum wants); it is only reached through `&mut self`, which
+    /// needs no locking.
+    loading: Mutex<Option<Loading>>,
+}
+
+type Loading = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A clone shares the policy; a load in flight stays with the original.
+impl<S: Clone> Clone for CorsService<S> {
+    fn clone(&self) -> Self {
+        CorsService {
+            inner: self.inner.clone(),
+            cors: self.cors.clone(),
+            loading: Mutex::new(None),
+        }
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for CorsService<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsService")
+            .field("inner", &self.inner)
+            .field("cors", &self.cors)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<S> CorsService<S> {
@@ -151,7 +178,23 @@ where
     type Error = S::Error;
     type Future = ResponseFuture<S::Future>;
 
+    /// Ready when the inner service is and, for an `origins_from` policy, when its list is loaded (or
+    /// its load failed): the request is then checked against a list that is there.
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        let loading = self
+            .loading
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if loading.is_none() {
+            if let Some(source) = self.cors.pending_source() {
+                let source = Arc::clone(source);
+                *loading = Some(Box::pin(async move { source.ensure().await }));
+            }
+        }
+        if let Some(future) = loading {
+            ready!(future.as_mut().poll(cx));
+            *loading = None;
+        }
         self.inner.poll_ready(cx)
     }
 

@@ -119,6 +119,8 @@ mod expose_headers;
 #[cfg(feature = "tower")]
 mod layer;
 mod max_age;
+mod origin;
+mod source;
 mod statics;
 pub mod testing;
 mod vary;
@@ -133,6 +135,7 @@ pub use decision::{Actual, Decision, Preflight};
 pub use error::{ConfigError, ConfigErrorKind, Setting};
 #[cfg(feature = "tower")]
 pub use layer::{CorsLayer, CorsService, ResponseFuture};
+pub use origin::Origin;
 
 pub use cors_macro::cors;
 
@@ -180,7 +183,33 @@ pub use cors_macro::cors;
 /// # Ok(()) }
 /// ```
 ///
-/// For a policy written with [`policy!`] (a tower layer's, say), [`Cors::load`] does the same:
+/// An [`origins_from`](CorsBuilder::origins_from) policy is loaded by an async function, which a
+/// sync check cannot wait for (it returns [`ConfigErrorKind::SourceNotLoaded`]): write
+/// `check_policy!(async handler).await?`, which loads the list now (the handler's requests then find it
+/// loaded) and returns the load's error. It works for every policy.
+///
+/// ```no_run
+/// use cors_runtime::{check_policy, cors};
+/// use lambda_http::{run, service_fn, Body, Error, Request, Response};
+///
+/// async fn tenant_origins() -> Result<Vec<String>, Error> {
+///     Ok(vec!["https://shop.example.com".into()]) // from SSM, AppConfig, a table...
+/// }
+///
+/// #[cors(origins_from = tenant_origins, refresh = 300, credentials)]
+/// async fn handler(event: Request) -> Result<Response<Body>, Error> {
+///     Ok(Response::new(Body::Empty))
+/// }
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), Error> {
+///     check_policy!(async handler).await?; // Err(ConfigError) when the first load fails
+///     run(service_fn(handler)).await
+/// }
+/// ```
+///
+/// For a policy written with [`policy!`] (a tower layer's, say), [`Cors::load`] does the same
+/// (and [`Cors::load_origins`] the async check):
 /// `my_policy().load()?` at the start of `main`.
 ///
 /// # Panics
@@ -189,6 +218,9 @@ pub use cors_macro::cors;
 /// at the first start.
 #[macro_export]
 macro_rules! check_policy {
+    (async $handler:expr $(,)?) => {
+        $crate::__private::check_policy_async($handler)
+    };
     ($handler:expr $(,)?) => {
         $crate::__private::check_policy($handler)
     };

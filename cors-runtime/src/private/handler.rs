@@ -2,6 +2,9 @@
 //! that a wrong parameter or return type is reported on the user's own tokens, in words.
 
 use std::fmt::Display;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use http::{Request, Response, StatusCode};
 
@@ -17,6 +20,25 @@ use crate::{Actual, Decision, Preflight};
 pub trait HandlerRequest {
     /// What the handler's policy decides for this request.
     fn decide(&self, policy: &'static StaticCors) -> Decision<'static>;
+
+    /// Loads the policy's `origins_from` list when a load is due, before [`decide`](Self::decide); for
+    /// every other policy, and for `check_policy!`'s probe, it is ready at once.
+    fn prepare(&self, policy: &'static StaticCors) -> Prepare;
+}
+
+/// What [`HandlerRequest::prepare`] returns: a load to wait for, or nothing.
+#[must_use]
+pub struct Prepare(Option<Pin<Box<dyn Future<Output = ()> + Send>>>);
+
+impl Future for Prepare {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match &mut self.0 {
+            Some(loading) => loading.as_mut().poll(cx),
+            None => Poll::Ready(()),
+        }
+    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -29,6 +51,17 @@ impl<B> HandlerRequest for Request<B> {
             }
         }
         policy.get().check(self)
+    }
+
+    fn prepare(&self, policy: &'static StaticCors) -> Prepare {
+        if probe::active() && probe::is_probe(self) {
+            return Prepare(None);
+        }
+        Prepare(
+            policy.get().pending_source().map(|source| {
+                Box::pin(source.ensure()) as Pin<Box<dyn Future<Output = ()> + Send>>
+            }),
+        )
     }
 }
 

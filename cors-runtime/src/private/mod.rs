@@ -9,8 +9,8 @@ mod with_cors;
 #[cfg(not(feature = "lambda"))]
 mod without_lambda;
 
-pub use self::handler::{CatchErrors, HandlerOutput, HandlerRequest};
-pub use self::probe::{ProbeHandler, check_policy};
+pub use self::handler::{CatchErrors, HandlerOutput, HandlerRequest, Prepare};
+pub use self::probe::{ProbeHandler, check_policy, check_policy_async};
 pub use self::static_cors::StaticCors;
 #[cfg(feature = "lambda")]
 pub use self::with_cors::{Never, WithCors, wrap, wrap_catching, wrap_catching_with, wrap_ok};

@@ -44,6 +44,12 @@ pub(crate) fn offer<B>(
     }))
 }
 
+/// Whether `request` is a probe.
+#[cold]
+pub(crate) fn is_probe<B>(request: &Request<B>) -> bool {
+    request.extensions().get::<Probe>().is_some()
+}
+
 /// A handler `check_policy!` can call: a function of the request alone.
 #[diagnostic::on_unimplemented(
     message = "`check_policy!` calls `{Self}` with one argument, the request",
@@ -81,6 +87,30 @@ where
     H: ProbeHandler<B>,
     B: Default,
 {
+    find(handler).get().load()
+}
+
+/// What `check_policy!(async handler)` runs: [`check_policy`], and for an `origins_from` policy the
+/// first load of its list, which the handler's requests then find done.
+///
+/// # Panics
+///
+/// If `handler` is not a `#[cors]` handler, as [`check_policy`].
+pub async fn check_policy_async<H, B>(handler: H) -> Result<(), ConfigError>
+where
+    H: ProbeHandler<B>,
+    B: Default,
+{
+    let policy = find(handler);
+    policy.get().load_origins().await
+}
+
+/// The policy of `handler`, found by calling it with a probe.
+fn find<H, B>(handler: H) -> &'static StaticCors
+where
+    H: ProbeHandler<B>,
+    B: Default,
+{
     /// Ends the probe even if the handler panics.
     struct Running;
     impl Drop for Running {
@@ -101,7 +131,7 @@ where
         let _ = future.poll(&mut Context::from_waker(Waker::noop()));
     }
     match found.get() {
-        Some(policy) => policy.get().load(),
+        Some(policy) => policy,
         None => panic!(
             "`check_policy!({})`: this is not a `#[cors]` handler (its first poll did not reach a \
              policy); pass the annotated function, or a closure calling it",
