@@ -124,6 +124,8 @@ mod source;
 mod statics;
 pub mod testing;
 mod vary;
+#[cfg(feature = "lambda")]
+mod websocket;
 
 #[doc(hidden)]
 #[path = "private/mod.rs"]

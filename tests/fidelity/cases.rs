@@ -183,6 +183,43 @@ same!(
     |f, event, log| f(event, log.noisy("param-a"), log.noisy("param-b"))
 );
 
+/// The origins of the two source cases: any page of the fidelity calls' origin.
+async fn source_origins() -> Result<Vec<&'static str>, Error> {
+    Ok(vec!["https://app.example.com"])
+}
+
+fn source_predicate(origin: &cors_runtime::Origin) -> bool {
+    origin.host() == "app.example.com"
+}
+
+// An `origins_from` handler waits for its list before the body: the body, its drops and its
+// parameters' drops are still the plain function's.
+twin! {
+    cors: (origins_from = source_origins, refresh = 60, credentials),
+    async fn loaded_source(_event: Request, _param: Noisy, log: Log) -> Result<Response<Body>, Error> {
+        let _local = log.noisy("local");
+        Ok(text(200, log.noisy("temporary").name()))
+    }
+}
+same!(
+    an_origins_from_handler_runs_its_body_as_written,
+    loaded_source,
+    |f, event, log| f(event, log.noisy("param"), log.clone())
+);
+
+twin! {
+    cors: (origins_fn = source_predicate, credentials),
+    async fn predicate_source(_event: Request, _param: Noisy, log: Log) -> Result<Response<Body>, Error> {
+        let _local = log.noisy("local");
+        Ok(text(200, log.noisy("temporary").name()))
+    }
+}
+same!(
+    an_origins_fn_handler_runs_its_body_as_written,
+    predicate_source,
+    |f, event, log| f(event, log.noisy("param"), log.clone())
+);
+
 /// Parameters that are patterns: a tuple destructured, a value ignored with `_`.
 mod patterns_wrapped {
     use super::*;

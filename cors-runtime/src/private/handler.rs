@@ -14,7 +14,7 @@ use crate::{Actual, Decision, Preflight};
 /// The request a `#[cors]` handler takes first.
 #[diagnostic::on_unimplemented(
     message = "the first parameter of a `#[cors]` handler must be the request, found `{Self}`",
-    label = "expected `lambda_http::Request` or `http::Request<B>`",
+    label = "expected `lambda_http::Request`, `http::Request<B>`, or a WebSocket API's `LambdaEvent<ApiGatewayWebsocketProxyRequest>`",
     note = "`#[cors]` reads the request's method and headers before the handler runs; put the request first"
 )]
 pub trait HandlerRequest {
@@ -29,6 +29,22 @@ pub trait HandlerRequest {
 /// What [`HandlerRequest::prepare`] returns: a load to wait for, or nothing.
 #[must_use]
 pub struct Prepare(Option<Pin<Box<dyn Future<Output = ()> + Send>>>);
+
+impl Prepare {
+    /// Nothing to wait for.
+    pub(crate) fn none() -> Prepare {
+        Prepare(None)
+    }
+
+    /// The load of `policy`'s `origins_from` list, when one is due.
+    pub(crate) fn load(policy: &'static StaticCors) -> Prepare {
+        Prepare(
+            policy.get().pending_source().map(|source| {
+                Box::pin(source.ensure()) as Pin<Box<dyn Future<Output = ()> + Send>>
+            }),
+        )
+    }
+}
 
 impl Future for Prepare {
     type Output = ();

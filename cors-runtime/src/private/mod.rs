@@ -2,7 +2,7 @@
 //! without notice.
 
 mod handler;
-mod probe;
+pub(crate) mod probe;
 mod static_cors;
 #[cfg(feature = "lambda")]
 mod with_cors;
@@ -10,7 +10,7 @@ mod with_cors;
 mod without_lambda;
 
 pub use self::handler::{CatchErrors, HandlerOutput, HandlerRequest, Prepare};
-pub use self::probe::{ProbeHandler, check_policy, check_policy_async};
+pub use self::probe::{Probe, ProbeArg, ProbeHandler, check_policy, check_policy_async};
 pub use self::static_cors::StaticCors;
 #[cfg(feature = "lambda")]
 pub use self::with_cors::{Never, WithCors, wrap, wrap_catching, wrap_catching_with, wrap_ok};

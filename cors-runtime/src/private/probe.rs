@@ -5,6 +5,7 @@
 //! with a probe request and polls it once: the expansion's first step, before the body, hands the probe
 //! its policy and answers the request without running the body.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,7 +23,51 @@ static PROBES: AtomicUsize = AtomicUsize::new(0);
 
 /// The request extension that marks a probe, and where the handler leaves its policy.
 #[derive(Clone)]
-struct Probe(Arc<OnceLock<&'static StaticCors>>);
+pub struct Probe(Arc<OnceLock<&'static StaticCors>>);
+
+thread_local! {
+    /// The probe being polled on this thread, for arguments that carry no extensions (a WebSocket
+    /// event): `find` polls the handler on this thread, once, synchronously.
+    static POLLED: RefCell<Option<Probe>> = const { RefCell::new(None) };
+}
+
+/// What `check_policy!` can call a handler with: a probe of the handler's own argument type.
+pub trait ProbeArg: Sized {
+    /// An argument that marks `probe`.
+    fn probe(probe: &Probe) -> Self;
+}
+
+impl<B: Default> ProbeArg for Request<B> {
+    fn probe(probe: &Probe) -> Self {
+        let mut request = Request::new(B::default());
+        *request.method_mut() = Method::OPTIONS;
+        request.extensions_mut().insert(probe.clone());
+        request
+    }
+}
+
+/// Hands the probe being polled on this thread `policy` (for an argument marked by `is_marked`), and
+/// returns the answer that ends the call.
+#[cold]
+pub(crate) fn offer_polled(
+    is_marked: bool,
+    policy: &'static StaticCors,
+) -> Option<Decision<'static>> {
+    if !is_marked {
+        return None;
+    }
+    let probe = POLLED.with(|polled| polled.borrow().clone())?;
+    let _ = probe.0.set(policy);
+    Some(Decision::Preflight(Preflight {
+        allowed: false,
+        headers: HeaderMap::new(),
+    }))
+}
+
+/// Whether a probe is being polled on this thread.
+pub(crate) fn polled_here() -> bool {
+    POLLED.with(|polled| polled.borrow().is_some())
+}
 
 #[inline]
 pub(crate) fn active() -> bool {
@@ -57,21 +102,21 @@ pub(crate) fn is_probe<B>(request: &Request<B>) -> bool {
     note = "for a handler with more parameters, pass a closure that supplies them: \
             `check_policy!(|event| handler(event, &state))`"
 )]
-pub trait ProbeHandler<B> {
+pub trait ProbeHandler<A> {
     /// The handler's future.
     type Future: Future;
     /// Calls the handler.
-    fn call(self, request: Request<B>) -> Self::Future;
+    fn call(self, request: A) -> Self::Future;
 }
 
-impl<F, B, Fut> ProbeHandler<B> for F
+impl<F, A, Fut> ProbeHandler<A> for F
 where
-    F: FnOnce(Request<B>) -> Fut,
+    F: FnOnce(A) -> Fut,
     Fut: Future,
 {
     type Future = Fut;
 
-    fn call(self, request: Request<B>) -> Fut {
+    fn call(self, request: A) -> Fut {
         self(request)
     }
 }
@@ -82,10 +127,10 @@ where
 /// # Panics
 ///
 /// If `handler` is not a `#[cors]` handler: a programming error, found at the first cold start.
-pub fn check_policy<H, B>(handler: H) -> Result<(), ConfigError>
+pub fn check_policy<H, A>(handler: H) -> Result<(), ConfigError>
 where
-    H: ProbeHandler<B>,
-    B: Default,
+    H: ProbeHandler<A>,
+    A: ProbeArg,
 {
     find(handler).get().load()
 }
@@ -96,35 +141,36 @@ where
 /// # Panics
 ///
 /// If `handler` is not a `#[cors]` handler, as [`check_policy`].
-pub async fn check_policy_async<H, B>(handler: H) -> Result<(), ConfigError>
+pub async fn check_policy_async<H, A>(handler: H) -> Result<(), ConfigError>
 where
-    H: ProbeHandler<B>,
-    B: Default,
+    H: ProbeHandler<A>,
+    A: ProbeArg,
 {
     let policy = find(handler);
     policy.get().load_origins().await
 }
 
 /// The policy of `handler`, found by calling it with a probe.
-fn find<H, B>(handler: H) -> &'static StaticCors
+fn find<H, A>(handler: H) -> &'static StaticCors
 where
-    H: ProbeHandler<B>,
-    B: Default,
+    H: ProbeHandler<A>,
+    A: ProbeArg,
 {
     /// Ends the probe even if the handler panics.
     struct Running;
     impl Drop for Running {
         fn drop(&mut self) {
+            POLLED.with(|polled| polled.borrow_mut().take());
             PROBES.fetch_sub(1, Ordering::Relaxed);
         }
     }
 
     let found = Arc::new(OnceLock::new());
-    let mut request = Request::new(B::default());
-    *request.method_mut() = Method::OPTIONS;
-    request.extensions_mut().insert(Probe(Arc::clone(&found)));
+    let probe = Probe(Arc::clone(&found));
+    let request = A::probe(&probe);
     {
         PROBES.fetch_add(1, Ordering::Relaxed);
+        POLLED.with(|polled| *polled.borrow_mut() = Some(probe));
         let _running = Running;
         let future = pin!(handler.call(request));
         // A `#[cors]` handler answers the probe before its first `.await`, so one poll is enough.

@@ -24,3 +24,4 @@ mod shapes;
 mod sources;
 mod star;
 mod streaming;
+mod websocket;
