@@ -9,7 +9,8 @@ use axum::Router;
 use cors_benches::interleaved::Case;
 use cors_benches::{
     DISALLOWED, Floor, PATTERN_MATCH, SIZES, allowed, bare, block_on, env_1, env_1_early_exit,
-    env_1_macro, env_100, env_10000, env_var, get, origins, pattern, preflight, seed, star,
+    env_1_macro, env_100, env_10000, env_var, from_100, get, origins, pattern, predicate,
+    preflight, seed, star,
 };
 use cors_runtime::policy;
 use criterion::{BatchSize, Criterion};
@@ -74,7 +75,25 @@ fn benches(c: &mut Criterion) {
                     env_1_macro,
                 );
             }
-            100 => cors_cases(c, size, &ok, env_100),
+            100 => {
+                cors_cases(c, size, &ok, env_100);
+                // The other origin sources next to the env list they replace: the same 100 origins
+                // loaded by `origins_from` (a fresh list: one clock read more), and a predicate.
+                for (case, origin) in [("allowed", ok.as_str()), ("disallowed", DISALLOWED)] {
+                    measure(
+                        c,
+                        format!("cors_from/{case}/100"),
+                        || get(Some(origin)),
+                        from_100,
+                    );
+                    measure(
+                        c,
+                        format!("cors_fn/{case}/100"),
+                        || get(Some(origin)),
+                        predicate,
+                    );
+                }
+            }
             _ => cors_cases(c, size, &ok, env_10000),
         }
         let floor = Floor::new(&origins(size));
@@ -402,6 +421,18 @@ fn main() {
     let _ = block_on(env_1_early_exit(get(Some(&allowed(1)))));
     let _ = block_on(env_1_macro(get(Some(&allowed(1)))));
     let _ = block_on(env_100(get(Some(&allowed(100)))));
+    // The first request loads the source's list (no timer outside a tokio runtime: no limit).
+    let Ok(loaded) = block_on(from_100(get(Some(&allowed(100)))));
+    assert!(
+        loaded.headers().contains_key("access-control-allow-origin"),
+        "the origins_from policy allows the measured origin"
+    );
+    let Ok(decided) = block_on(predicate(get(Some(&allowed(100)))));
+    assert!(
+        decided
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
     let _ = block_on(env_10000(get(Some(&allowed(10_000)))));
     let _ = block_on(star(get(None)));
     let _ = block_on(pattern(get(None)));

@@ -132,6 +132,31 @@ pub async fn env_10000(request: Request) -> Result<Response<Body>, Infallible> {
     Ok(json_ok())
 }
 
+/// The same 100 origins as `env_100`, as an `origins_from` source answers them.
+pub async fn source_100() -> Result<Vec<String>, Infallible> {
+    Ok(origins(100))
+}
+
+/// `bare` under `#[cors]` with the 100 origins loaded by `origins_from`, refreshed daily (so no reload
+/// falls inside a run), with credentials.
+#[cors(origins_from = source_100, refresh = 86_400, credentials)]
+pub async fn from_100(request: Request) -> Result<Response<Body>, Infallible> {
+    let _ = request;
+    Ok(json_ok())
+}
+
+/// What a tenant predicate typically does: the host is under one domain of the owner's.
+pub fn is_allowed(origin: &cors_runtime::Origin) -> bool {
+    origin.scheme() == "https" && origin.host().ends_with(".example.org")
+}
+
+/// `bare` under `#[cors]` with the `origins_fn` predicate `is_allowed`, with credentials.
+#[cors(origins_fn = is_allowed, credentials)]
+pub async fn predicate(request: Request) -> Result<Response<Body>, Infallible> {
+    let _ = request;
+    Ok(json_ok())
+}
+
 /// `bare` under `#[cors]` allowing any origin.
 #[cors]
 pub async fn star(request: Request) -> Result<Response<Body>, Infallible> {

@@ -27,6 +27,8 @@ mod rules;
 mod suffix;
 mod token;
 
+pub use suffix::registrable_domain;
+
 pub use aws::{AwsZone, aws_zone};
 pub use entry::{Entry, EntryError, Pattern, is_subdomain_labels};
 pub use list::{

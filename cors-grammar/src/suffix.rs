@@ -47,6 +47,32 @@ pub(crate) fn is_public_suffix(domain: &str) -> bool {
     }
 }
 
+/// The registrable domain of `host` (lowercase ASCII): the longest public suffix it ends with, and one
+/// label more (`app.example.co.uk` → `example.co.uk`); the host itself when it is an IP address, a
+/// single label (`localhost`) or a public suffix. Two hosts with the same registrable domain are the
+/// same site (schemes aside), as browsers decide it for cookies.
+pub fn registrable_domain(host: &str) -> &str {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let is_ip = host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok();
+    if is_ip {
+        return host;
+    }
+    // Where each label starts, the whole host first.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(host.match_indices('.').map(|(dot, _)| dot + 1))
+        .collect();
+    for (i, start) in starts.iter().enumerate() {
+        // The last label is a public suffix by the list's default rule (`*`).
+        if i + 1 == starts.len() || is_public_suffix(&host[*start..]) {
+            return match i.checked_sub(1) {
+                Some(before) => &host[starts[before]..],
+                None => host,
+            };
+        }
+    }
+    host
+}
+
 /// Whether the rule `prefix` + `domain` is in the table.
 fn contains(prefix: &[u8], domain: &str) -> bool {
     let key = hash(prefix.iter().chain(domain.as_bytes()).copied());
@@ -232,6 +258,32 @@ mod tests {
             table.push(byte);
         }
         table
+    }
+
+    #[test]
+    fn registrable_domains_are_one_label_over_the_longest_public_suffix() {
+        for (host, site) in [
+            ("app.example.com", "example.com"),
+            ("example.com", "example.com"),
+            ("a.b.example.co.uk", "example.co.uk"),
+            ("me.github.io", "me.github.io"),
+            ("github.io", "github.io"),
+            (
+                "abc.execute-api.eu-west-1.amazonaws.com",
+                "abc.execute-api.eu-west-1.amazonaws.com",
+            ),
+            (
+                "bucket.s3-website-eu-west-1.amazonaws.com",
+                "bucket.s3-website-eu-west-1.amazonaws.com",
+            ),
+            ("localhost", "localhost"),
+            ("127.0.0.1", "127.0.0.1"),
+            ("[::1]", "[::1]"),
+            ("a.b.unknowntld", "b.unknowntld"),
+            ("example.com.", "example.com"),
+        ] {
+            assert_eq!(registrable_domain(host), site, "{host}");
+        }
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! `Access-Control-Allow-Origin`: which request origins a policy allows, and the value it answers.
 
+use std::collections::HashSet;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use http::HeaderValue;
 use http::header::GetAll;
 
-use crate::allowlist::Allowlist;
+use crate::allowlist::{Allowed, Allowlist};
 use crate::source::Source;
 use crate::{ConfigError, Origin, diagnostics};
 
@@ -28,9 +29,28 @@ pub(crate) enum AllowOrigin {
     Fn(PredicateFn),
 }
 
-/// A predicate, shown in `Debug` by what it is rather than its address.
+/// A predicate, shown in `Debug` by what it is rather than its address, and the origins it allowed
+/// (for once-per-origin diagnostics; at most [`SEEN_LIMIT`]).
 #[derive(Clone)]
-pub(crate) struct PredicateFn(pub(crate) Predicate);
+pub(crate) struct PredicateFn(pub(crate) Predicate, Arc<Mutex<HashSet<Box<str>>>>);
+
+/// The most origins a predicate policy remembers having allowed: past it, none is new.
+const SEEN_LIMIT: usize = 1024;
+
+impl PredicateFn {
+    pub(crate) fn new(predicate: Predicate) -> PredicateFn {
+        PredicateFn(predicate, Arc::default())
+    }
+
+    /// Whether `origin` is allowed for the first time.
+    fn first(&self, origin: &Origin) -> bool {
+        let mut seen = self
+            .1
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        seen.len() < SEEN_LIMIT && seen.insert(origin.as_str().into())
+    }
+}
 
 impl fmt::Debug for PredicateFn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -55,13 +75,17 @@ impl AllowOrigin {
         }
     }
 
-    /// The `Access-Control-Allow-Origin` value for a request with these `Origin` lines, if allowed.
-    pub(crate) fn allow(&self, lines: GetAll<'_, HeaderValue>) -> Option<HeaderValue> {
+    /// The `Access-Control-Allow-Origin` value for a request with these `Origin` lines, if allowed;
+    /// with `mark` (an ordinary request), whether it is the first its entry allowed.
+    pub(crate) fn allow(&self, lines: GetAll<'_, HeaderValue>, mark: bool) -> Option<Allowed> {
         match self {
-            AllowOrigin::Any => Some(HeaderValue::from_static("*")),
+            AllowOrigin::Any => Some(Allowed {
+                value: HeaderValue::from_static("*"),
+                first: false,
+            }),
             AllowOrigin::List(list) => match single(lines) {
                 Lines::One(origin) => {
-                    let allowed = list.allow(origin);
+                    let allowed = list.allow(origin, mark);
                     if allowed.is_none() {
                         diagnostics::origin_refused(origin);
                     }
@@ -81,7 +105,7 @@ impl AllowOrigin {
             }
             AllowOrigin::From(source) => match single(lines) {
                 Lines::One(origin) => {
-                    let allowed = source.allow(origin);
+                    let allowed = source.allow(origin, mark);
                     if allowed.is_none() {
                         diagnostics::origin_refused(origin);
                     }
@@ -96,12 +120,15 @@ impl AllowOrigin {
             AllowOrigin::Fn(predicate) => match single(lines) {
                 Lines::One(value) => {
                     // Only a browser's exact serialisation reaches the predicate.
-                    let allowed = Origin::parse(value).is_some_and(|origin| (predicate.0)(&origin));
-                    if allowed {
-                        Some(value.clone())
-                    } else {
-                        diagnostics::origin_refused(value);
-                        None
+                    match Origin::parse(value).filter(|origin| (predicate.0)(origin)) {
+                        Some(origin) => Some(Allowed {
+                            value: value.clone(),
+                            first: mark && predicate.first(&origin),
+                        }),
+                        None => {
+                            diagnostics::origin_refused(value);
+                            None
+                        }
                     }
                 }
                 Lines::None => None,

@@ -1,6 +1,8 @@
 //! The origin index a policy matches request origins against.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use cors_grammar::{Entry, is_subdomain_labels};
 use foldhash::fast::RandomState;
@@ -17,8 +19,48 @@ const MAX_ORIGIN_LEN: usize = 512;
 /// foldhash (seeded per process) hashes an origin several times faster than SipHash.
 #[derive(Clone, Debug)]
 pub(crate) struct Allowlist {
-    exact: HashMap<Box<[u8]>, HeaderValue, RandomState>,
+    exact: HashMap<Box<[u8]>, Exact, RandomState>,
     patterns: Vec<PatternGroup>,
+}
+
+/// An exact entry: its `Access-Control-Allow-Origin` value, and whether a request allowed by it was seen.
+#[derive(Clone, Debug)]
+struct Exact {
+    value: HeaderValue,
+    seen: Seen,
+}
+
+/// Whether an entry has allowed an ordinary request yet: what once-per-origin diagnostics key on, at the
+/// cost of one relaxed load per allowed request.
+#[derive(Default)]
+pub(crate) struct Seen(AtomicBool);
+
+impl Seen {
+    /// True the first time only.
+    #[inline]
+    pub(crate) fn first(&self) -> bool {
+        !self.0.load(Ordering::Relaxed) && !self.0.swap(true, Ordering::Relaxed)
+    }
+}
+
+/// A copy starts unseen: it is another policy's entry.
+impl Clone for Seen {
+    fn clone(&self) -> Self {
+        Seen::default()
+    }
+}
+
+impl fmt::Debug for Seen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.load(Ordering::Relaxed).fmt(f)
+    }
+}
+
+/// An allowed origin: the value to answer, and whether this is the first ordinary request its entry
+/// allowed (when the caller asked to mark it).
+pub(crate) struct Allowed {
+    pub(crate) value: HeaderValue,
+    pub(crate) first: bool,
 }
 
 /// Patterns sharing a scheme and port, keyed by `.base`.
@@ -26,7 +68,7 @@ pub(crate) struct Allowlist {
 struct PatternGroup {
     prefix: &'static str,
     port_suffix: Box<str>,
-    bases: HashSet<Box<str>, RandomState>,
+    bases: HashMap<Box<str>, Seen, RandomState>,
 }
 
 impl Allowlist {
@@ -41,7 +83,13 @@ impl Allowlist {
                         // A value built from a string is promoted to shared storage by its first
                         // clone, which allocates; do that here so request-time clones never do.
                         drop(value.clone());
-                        exact.insert(origin.as_bytes().into(), value);
+                        exact.insert(
+                            origin.as_bytes().into(),
+                            Exact {
+                                value,
+                                seen: Seen::default(),
+                            },
+                        );
                     }
                 }
                 Entry::Pattern(pattern) => {
@@ -60,11 +108,11 @@ impl Allowlist {
                         .find(|g| g.prefix == prefix && g.port_suffix == port_suffix)
                     {
                         Some(group) => {
-                            group.bases.insert(base);
+                            group.bases.insert(base, Seen::default());
                         }
                         None => {
-                            let mut bases = HashSet::default();
-                            bases.insert(base);
+                            let mut bases = HashMap::default();
+                            bases.insert(base, Seen::default());
                             patterns.push(PatternGroup {
                                 prefix,
                                 port_suffix,
@@ -81,19 +129,24 @@ impl Allowlist {
     /// Moves the stored `Access-Control-Allow-Origin` values to static memory (see
     /// [`crate::statics::leak`]); for policies that live as long as the process.
     pub(crate) fn leak_values(&mut self) {
-        for value in self.exact.values_mut() {
-            *value = crate::statics::leak(value);
+        for exact in self.exact.values_mut() {
+            exact.value = crate::statics::leak(&exact.value);
         }
     }
 
     /// The value to send in `Access-Control-Allow-Origin` when `origin` is allowed: the stored value
-    /// for an exact entry, the request's own value for a pattern.
-    pub(crate) fn allow(&self, origin: &HeaderValue) -> Option<HeaderValue> {
-        match self.find(origin) {
-            Found::Exact(stored) => Some(stored.clone()),
-            Found::Pattern => Some(origin.clone()),
-            Found::Nothing => None,
-        }
+    /// for an exact entry, the request's own value for a pattern. With `mark`, the entry is marked
+    /// seen, and [`Allowed::first`] says whether this was its first.
+    pub(crate) fn allow(&self, origin: &HeaderValue, mark: bool) -> Option<Allowed> {
+        let (value, seen) = match self.find(origin) {
+            Found::Exact(exact) => (exact.value.clone(), &exact.seen),
+            Found::Pattern(seen) => (origin.clone(), seen),
+            Found::Nothing => return None,
+        };
+        Some(Allowed {
+            value,
+            first: mark && seen.first(),
+        })
     }
 
     /// Whether `origin` is allowed, without building any value.
@@ -112,42 +165,46 @@ impl Allowlist {
         if bytes.len() > MAX_ORIGIN_LEN {
             return Found::Nothing;
         }
-        if let Some(value) = self.exact.get(bytes) {
-            return Found::Exact(value);
+        if let Some(exact) = self.exact.get(bytes) {
+            return Found::Exact(exact);
         }
         if self.patterns.is_empty() {
             return Found::Nothing;
         }
         // Non-ASCII bytes never occur in a browser's origin serialisation.
-        match std::str::from_utf8(bytes) {
-            Ok(origin) if self.patterns.iter().any(|group| group.matches(origin)) => Found::Pattern,
-            _ => Found::Nothing,
-        }
+        let Ok(origin) = std::str::from_utf8(bytes) else {
+            return Found::Nothing;
+        };
+        self.patterns
+            .iter()
+            .find_map(|group| group.matches(origin))
+            .map_or(Found::Nothing, Found::Pattern)
     }
 }
 
 /// What matched a request's origin.
 enum Found<'a> {
     /// An exact entry, with its prebuilt `Access-Control-Allow-Origin` value.
-    Exact(&'a HeaderValue),
-    /// A subdomain pattern: the request's own value is echoed.
-    Pattern,
+    Exact(&'a Exact),
+    /// A subdomain pattern (its mark): the request's own value is echoed.
+    Pattern(&'a Seen),
     Nothing,
 }
 
 impl PatternGroup {
-    fn matches(&self, origin: &str) -> bool {
-        let Some(rest) = origin.strip_prefix(self.prefix) else {
-            return false;
-        };
-        let Some(host) = rest.strip_suffix(&*self.port_suffix) else {
-            return false;
-        };
+    /// The mark of the pattern `origin` matches, if any.
+    fn matches(&self, origin: &str) -> Option<&Seen> {
+        let host = origin
+            .strip_prefix(self.prefix)?
+            .strip_suffix(&*self.port_suffix)?;
         if host.contains(':') {
-            return false;
+            return None;
         }
-        host.match_indices('.')
-            .any(|(dot, _)| self.bases.contains(&host[dot..]) && is_subdomain_labels(&host[..dot]))
+        host.match_indices('.').find_map(|(dot, _)| {
+            self.bases
+                .get(&host[dot..])
+                .filter(|_| is_subdomain_labels(&host[..dot]))
+        })
     }
 }
 
@@ -164,7 +221,7 @@ mod tests {
     }
 
     fn allowed(list: &Allowlist, origin: &str) -> bool {
-        HeaderValue::from_str(origin).is_ok_and(|v| list.allow(&v).is_some())
+        HeaderValue::from_str(origin).is_ok_and(|v| list.allow(&v, false).is_some())
     }
 
     #[test]
@@ -214,6 +271,11 @@ mod tests {
     fn allowed_exact_origin_reuses_the_prebuilt_value() {
         let index = list(&["https://app.example.com"]);
         let origin = HeaderValue::from_static("https://app.example.com");
-        assert_eq!(index.allow(&origin), Some(origin));
+        let allowed = index
+            .allow(&origin, true)
+            .map(|allowed| (allowed.value, allowed.first));
+        assert_eq!(allowed, Some((origin.clone(), true)));
+        let again = index.allow(&origin, true).map(|allowed| allowed.first);
+        assert_eq!(again, Some(false), "first only once");
     }
 }

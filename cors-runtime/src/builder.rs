@@ -249,7 +249,7 @@ impl CorsBuilder {
     where
         F: Fn(&Origin) -> bool + Send + Sync + 'static,
     {
-        self.origins = OriginSource::Fn(PredicateFn(Arc::new(is_allowed)));
+        self.origins = OriginSource::Fn(PredicateFn::new(Arc::new(is_allowed)));
         self
     }
 

@@ -313,9 +313,15 @@ impl Cors {
                 return Decision::Preflight(inner.preflight(origin, method, headers));
             }
         }
+        let allowed = inner.origins.allow(origin, true);
+        if let Some(allowed) = &allowed {
+            if allowed.first && inner.actual.credentials {
+                diagnostics::credentialed_cross_site(&allowed.value, headers);
+            }
+        }
         Decision::Actual(Actual {
             headers: &inner.actual,
-            allow_origin: inner.origins.allow(origin),
+            allow_origin: allowed.map(|allowed| allowed.value),
         })
     }
 
@@ -386,7 +392,11 @@ impl Inner {
             allowed: false,
             headers: self.preflight_refused.clone(),
         };
-        let Some(allow_origin) = self.origins.allow(origin) else {
+        let Some(allow_origin) = self
+            .origins
+            .allow(origin, false)
+            .map(|allowed| allowed.value)
+        else {
             return refused();
         };
         let method = match single(method) {

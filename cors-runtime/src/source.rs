@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use http::HeaderValue;
 
 use crate::ConfigError;
-use crate::allowlist::Allowlist;
+use crate::allowlist::{Allowed, Allowlist};
 
 /// How long one load may take before it counts as failed; requests waiting for the first load wait
 /// no longer than this.
@@ -136,8 +136,7 @@ impl Source {
             }
             Due::First => {
                 let seen = self.read().attempts;
-                let Ok(_loading) = tokio::time::timeout(LOAD_TIMEOUT, self.loading.lock()).await
-                else {
+                let Ok(_loading) = within_limit(self.loading.lock()).await else {
                     return;
                 };
                 // A load that ended while this request waited is the one it waited for: its answer
@@ -150,7 +149,7 @@ impl Source {
     }
 
     async fn run(&self) {
-        let answer = match tokio::time::timeout(LOAD_TIMEOUT, (self.load)()).await {
+        let answer = match within_limit((self.load)()).await {
             Ok(Ok(items)) => {
                 cors_grammar::check_source_list(items.iter().map(String::as_str), self.credentials)
                     .map_err(ConfigError::source_list)
@@ -208,10 +207,13 @@ impl Source {
 
     /// The `Access-Control-Allow-Origin` value for `origin`, from the last good list; `None` before the
     /// first successful load.
-    pub(crate) fn allow(&self, origin: &HeaderValue) -> Option<HeaderValue> {
+    pub(crate) fn allow(&self, origin: &HeaderValue, mark: bool) -> Option<Allowed> {
         match &self.read().list {
-            Some(Loaded::Any) => Some(HeaderValue::from_static("*")),
-            Some(Loaded::List(list)) => list.allow(origin),
+            Some(Loaded::Any) => Some(Allowed {
+                value: HeaderValue::from_static("*"),
+                first: false,
+            }),
+            Some(Loaded::List(list)) => list.allow(origin, mark),
             None => None,
         }
     }
@@ -233,6 +235,18 @@ impl Source {
             (None, Some(error)) => Err(error.clone()),
             (None, None) => Err(ConfigError::source_not_loaded()),
         }
+    }
+}
+
+/// `future`, bounded by [`LOAD_TIMEOUT`]. The limit needs tokio's timer; a policy driven by another
+/// executor (a test's `block_on`) waits without a limit rather than panicking for want of one.
+async fn within_limit<F: Future>(future: F) -> Result<F::Output, ()> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::time::timeout(LOAD_TIMEOUT, future)
+            .await
+            .map_err(drop)
+    } else {
+        Ok(future.await)
     }
 }
 

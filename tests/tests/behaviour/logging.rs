@@ -171,3 +171,66 @@ fn refusals_are_explained_at_debug_level() {
         "{logs:?}"
     );
 }
+
+/// A credentialed request from `origin` to the API at `host` over https, as API Gateway passes it.
+fn to_api(origin: &str, host: &str) -> Request {
+    http::Request::get("/me")
+        .header("origin", origin)
+        .header("host", host)
+        .header("x-forwarded-proto", "https")
+        .body(Body::Empty)
+        .unwrap_or_default()
+}
+
+#[cors(
+    origins = ["https://app.example.com", "https://shop.example.org", "https://*.tenants.example.net"],
+    credentials
+)]
+async fn account(_event: Request) -> Result<Response<Body>, Error> {
+    Ok(Response::new(Body::Empty))
+}
+
+#[test]
+fn credentials_for_a_page_on_another_site_warn_once_per_origin() {
+    let logs = Logs::default();
+    logs.capture(|| {
+        for _ in 0..3 {
+            // The page and the API on one site: cookies work, nothing to say.
+            let response = block_on(account(to_api(
+                "https://app.example.com",
+                "api.example.com",
+            )));
+            assert!(
+                response.is_ok_and(|r| r.headers().contains_key("access-control-allow-origin"))
+            );
+            // Another site: allowed all the same, and said once.
+            let response = block_on(account(to_api(
+                "https://shop.example.org",
+                "api.example.com",
+            )));
+            assert!(
+                response.is_ok_and(|r| r.headers().contains_key("access-control-allow-origin"))
+            );
+            let _ = block_on(account(to_api(
+                "https://a.tenants.example.net",
+                "api.example.com",
+            )));
+        }
+    });
+    let warnings = logs.at(Level::WARN);
+    assert_eq!(warnings.len(), 2, "once per entry: {logs:?}");
+    for part in [
+        "https://shop.example.org",
+        "page_site=https://example.org",
+        "api_site=https://example.com",
+        "partition",
+        "#cookies-across-sites",
+    ] {
+        assert!(warnings[0].contains(part), "{part:?} in {}", warnings[0]);
+    }
+    assert!(
+        warnings[1].contains("https://a.tenants.example.net"),
+        "{}",
+        warnings[1]
+    );
+}
