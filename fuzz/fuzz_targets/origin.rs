@@ -5,7 +5,8 @@
 //! is the request's `Origin`; the runtime's index agrees with cors-grammar's reference rule (up to the
 //! runtime's length cap); ACAC with
 //! ACAO only; `Vary: Origin` always; a preflight from the same origin is allowed exactly when the
-//! ordinary request is.
+//! ordinary request is. An `origins_fn` predicate is called exactly for one line that is a browser's
+//! exact serialisation, and its `Origin`'s parts put back together are that line.
 
 #![no_main]
 
@@ -18,7 +19,27 @@ use http::header::{
 };
 use http::{HeaderMap, HeaderValue, Method};
 use libfuzzer_sys::fuzz_target;
+use std::cell::RefCell;
 use std::sync::LazyLock;
+
+thread_local! {
+    /// What the predicate was asked about, as its parts put back together.
+    static ASKED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+static PREDICATE: LazyLock<Cors> = LazyLock::new(|| {
+    Cors::builder()
+        .origins_fn(|origin: &cors_runtime::Origin| {
+            let port = origin.port().map(|port| format!(":{port}")).unwrap_or_default();
+            let rebuilt = format!("{}://{}{port}", origin.scheme(), origin.host());
+            assert_eq!(rebuilt, origin.to_string(), "the parts are the origin");
+            ASKED.with(|asked| asked.borrow_mut().push(rebuilt));
+            true
+        })
+        .credentials()
+        .build()
+        .expect("a valid policy")
+});
 
 static CORS: LazyLock<Cors> = LazyLock::new(|| {
     Cors::builder()
@@ -93,6 +114,24 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(access_control(&response), Vec::<&str>::new());
     }
     assert_varies(&response, &["origin"]);
+
+    ASKED.with(|asked| asked.borrow_mut().clear());
+    let Decision::Actual(by_predicate) = cors_fuzz::check(&PREDICATE, Method::GET, request.clone())
+    else {
+        panic!("a GET is never a preflight");
+    };
+    let serialised = match lines.as_slice() {
+        [one] => std::str::from_utf8(one)
+            .ok()
+            .filter(|text| matches!(Entry::canonicalize(text), Ok(Entry::Origin(c)) if c == *text)),
+        _ => None,
+    };
+    let asked = ASKED.with(|asked| asked.borrow().clone());
+    match serialised {
+        Some(text) => assert_eq!(asked, [text], "the predicate sees the line it decides"),
+        None => assert!(asked.is_empty(), "asked about {asked:?} for {:?}", shown(&lines)),
+    }
+    assert_eq!(by_predicate.is_allowed(), serialised.is_some());
 
     if lines.is_empty() {
         return;
