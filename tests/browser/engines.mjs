@@ -302,11 +302,35 @@ export function checkEngines() {
   executable("/usr/bin/Xvfb", "apt-get install xvfb");
 }
 
+// How long a new session may take to start: a launch takes a few seconds (Firefox up to 4 on 2 cores).
+const SESSION_START_MS = 20_000;
+
+// A new session, or an error when the driver does not give one within SESSION_START_MS (selenium's
+// own request has no time limit, so a hung launch would hang the run).
+async function newSession(definition, server) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no session within ${SESSION_START_MS / 1000} s`)), SESSION_START_MS);
+  });
+  try {
+    return await Promise.race([
+      new Builder().usingServer(server.url).withCapabilities(definition.capabilities()).build(),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // A started engine: `open()` gives a new session with a new, empty profile; `stop()` ends the driver.
 export async function startEngine(key) {
   const definition = definitions[key];
   if (!definition) throw new Error(`unknown engine ${key}: one of ${Object.keys(definitions).join(", ")}`);
-  const server = await definition.start();
+  let server = await definition.start();
+  const stopServer = async () => {
+    await stopProcess(server.child);
+    if (server.xvfb) await stopProcess(server.xvfb.child);
+  };
   const sessions = new Set();
   return {
     key,
@@ -315,9 +339,22 @@ export async function startEngine(key) {
     async open() {
       let driver;
       try {
-        driver = await new Builder().usingServer(server.url).withCapabilities(definition.capabilities()).build();
-      } catch (error) {
-        throw new Error(`${definition.name}: the session did not start: ${error.message}\n--- driver ---\n${server.child.log}`);
+        driver = await newSession(definition, server);
+      } catch (first) {
+        // A browser that hangs at launch (seen once with WebKitGTK on a loaded machine) leaves its
+        // driver stuck: start a new driver, and try once more, saying so.
+        console.error(`# ${definition.name}: the session did not start (${first.message}); restarting the driver`);
+        const log = server.child.log;
+        await stopServer();
+        server = await definition.start();
+        try {
+          driver = await newSession(definition, server);
+        } catch (error) {
+          throw new Error(
+            `${definition.name}: the session did not start, twice: ${first.message}; ${error.message}\n` +
+              `--- first driver ---\n${log}\n--- second driver ---\n${server.child.log}`,
+          );
+        }
       }
       const session = { driver, console: [] };
       sessions.add(session);
@@ -333,8 +370,7 @@ export async function startEngine(key) {
     },
     async stop() {
       for (const session of sessions) await session.driver.quit().catch(() => {});
-      await stopProcess(server.child);
-      if (server.xvfb) await stopProcess(server.xvfb.child);
+      await stopServer();
     },
   };
 }
