@@ -241,11 +241,7 @@ where
         });
     }
     if wildcards > 0 {
-        skipped.push(if credentials {
-            ListError::WildcardWithCredentials
-        } else {
-            ListError::WildcardWithOthers
-        });
+        skipped.push(ListError::WildcardWithOthers);
     }
     if entries.is_empty() && written > 0 {
         return Err(skipped.into_iter().next().unwrap_or(ListError::Empty));

@@ -1,8 +1,9 @@
 //! The Public Suffix List, in the form every Lambda binary can afford: the 40-bit hash of every rule,
 //! sorted and stored as Rice-coded gaps (`suffix/rules.bin`, about 37 KB), with a sparse index to
-//! start decoding near a key. The list is only consulted when a credentialed policy with a subdomain
-//! pattern is built, so a lookup's cost hardly matters; its size does (the `psl` crate compiles the list
-//! into about 650 KB of code).
+//! start decoding near a key. The list is consulted when a credentialed policy with a subdomain pattern
+//! is built, and once per allowed origin for the cross-site warning ([`registrable_domain`]), so a
+//! lookup's cost hardly matters; its size does (the `psl` crate compiles the list into about 650 KB of
+//! code).
 //!
 //! The table is generated from the list the `psl` crate ships (`data/rules.txt` of the version
 //! `Cargo.lock` pins as this crate's dev-dependency), never edited by hand:

@@ -48,7 +48,10 @@ impl PredicateFn {
             .1
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        seen.len() < SEEN_LIMIT && seen.insert(origin.as_str().into())
+        // Looked up before anything is allocated: after its first request, an origin costs no more.
+        !seen.contains(origin.as_str())
+            && seen.len() < SEEN_LIMIT
+            && seen.insert(origin.as_str().into())
     }
 }
 

@@ -36,6 +36,14 @@ struct Exact {
 pub(crate) struct Seen(AtomicBool);
 
 impl Seen {
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
     /// True the first time only.
     #[inline]
     pub(crate) fn first(&self) -> bool {
@@ -152,6 +160,29 @@ impl Allowlist {
     /// Whether `origin` is allowed, without building any value.
     pub(crate) fn contains(&self, origin: &HeaderValue) -> bool {
         !matches!(self.find(origin), Found::Nothing)
+    }
+
+    /// Marks the entries of this list that `old` (the list it replaces) had marked.
+    pub(crate) fn keep_marks(&self, old: &Allowlist) {
+        for (origin, exact) in &self.exact {
+            if old.exact.get(origin).is_some_and(|old| old.seen.is_set()) {
+                exact.seen.set();
+            }
+        }
+        for group in &self.patterns {
+            let Some(old) = old
+                .patterns
+                .iter()
+                .find(|old| old.prefix == group.prefix && old.port_suffix == group.port_suffix)
+            else {
+                continue;
+            };
+            for (base, seen) in &group.bases {
+                if old.bases.get(base).is_some_and(Seen::is_set) {
+                    seen.set();
+                }
+            }
+        }
     }
 
     /// The number of exact entries and of patterns, for `Debug`.

@@ -168,6 +168,10 @@ impl CorsBuilder {
     /// (A list in the environment is one deploy's typo instead, so there one bad entry fails the
     /// policy.)
     ///
+    /// The time limits need tokio's timer, which the runtime Lambda and `#[tokio::main]` start has; a
+    /// runtime built without it (`Builder::new_current_thread()` without `enable_time`) panics on the
+    /// first load. Polled outside any tokio runtime (a test's own `block_on`), a load has no time limit.
+    ///
     /// ```
     /// use cors_runtime::{Cors, Decision};
     ///
@@ -208,8 +212,9 @@ impl CorsBuilder {
     }
 
     /// How old an [`origins_from`](Self::origins_from) list may get before the next request loads it
-    /// again (like `refresh = 300`): 1 second to 1 day, in whole seconds. Without it, the list is loaded
-    /// once per process.
+    /// again (like `refresh = 300`): 1 second to 1 day, counted in whole seconds (a fraction of a
+    /// second is dropped, so less than a second is out of range). Without it, the list is loaded once
+    /// per process.
     ///
     /// ```
     /// use std::time::Duration;

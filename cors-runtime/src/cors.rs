@@ -258,6 +258,37 @@ impl Cors {
         self.inner.origins.contains(origin)
     }
 
+    /// Whether a WebSocket handshake with these request headers may connect: it has exactly one
+    /// `Origin`, and the policy allows it. A handshake without `Origin` is refused: every browser sends
+    /// one, so only a non-browser client omits it, and such a client is not what this check is for.
+    ///
+    /// For any WebSocket server (axum's `WebSocketUpgrade`, say); on API Gateway, `Cors::refuse_connect`
+    /// (feature `lambda`) takes the event itself.
+    ///
+    /// ```
+    /// use cors_runtime::policy;
+    /// use http::HeaderMap;
+    ///
+    /// let cors = policy!(origins = ["https://app.example.com"], credentials);
+    /// let mut headers = HeaderMap::new();
+    /// assert!(!cors.allows_connect(&headers));
+    /// headers.insert("origin", "https://app.example.com".parse()?);
+    /// assert!(cors.allows_connect(&headers));
+    /// headers.insert("origin", "https://evil.example".parse()?);
+    /// assert!(!cors.allows_connect(&headers));
+    /// # Ok::<(), http::header::InvalidHeaderValue>(())
+    /// ```
+    pub fn allows_connect(&self, headers: &HeaderMap) -> bool {
+        match single(headers.get_all(ORIGIN)) {
+            Lines::One(origin) => self.allows_origin(origin),
+            Lines::None => false,
+            Lines::Several => {
+                diagnostics::several_origins();
+                false
+            }
+        }
+    }
+
     /// Decides what to do with `request`: answer a preflight, or run the handler and add headers.
     ///
     /// It is a preflight exactly when the method is `OPTIONS` and both `Origin` and
@@ -313,9 +344,12 @@ impl Cors {
                 return Decision::Preflight(inner.preflight(origin, method, headers));
             }
         }
-        let allowed = inner.origins.allow(origin, true);
+        // Only a credentialed response can be the one the cross-site warning is about, and only when
+        // warnings are on is an entry's first request spent on it.
+        let mark = inner.actual.credentials && tracing::enabled!(tracing::Level::WARN);
+        let allowed = inner.origins.allow(origin, mark);
         if let Some(allowed) = &allowed {
-            if allowed.first && inner.actual.credentials {
+            if allowed.first {
                 diagnostics::credentialed_cross_site(&allowed.value, headers);
             }
         }

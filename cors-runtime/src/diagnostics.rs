@@ -86,9 +86,6 @@ const CROSS_SITE_DOCS: &str = "https://github.com/cors-lambda/cors-lambda#cookie
 /// not the API's, where browsers block or partition the API's cookies whatever CORS says.
 #[cold]
 pub(crate) fn credentialed_cross_site(origin: &HeaderValue, request: &HeaderMap) {
-    if !tracing::enabled!(tracing::Level::WARN) {
-        return;
-    }
     if let Some((page, api)) = cross_site(origin, request) {
         tracing::warn!(
             origin = %Shown(origin.as_bytes()),

@@ -387,7 +387,11 @@ impl fmt::Display for ConfigError {
                     }
                     (ProblemKind::WildcardWithCredentials, _) => write!(f, "{kind}; list the values"),
                     (ProblemKind::CredentialsWithoutOrigins, _) => {
-                        write!(f, "{kind}; list the allowed origins with `origins` or `origins_env`")
+                        write!(
+                            f,
+                            "{kind}; give the allowed origins with `origins`, `origins_env`, \
+                             `origins_from` or `origins_fn`"
+                        )
                     }
                     (ProblemKind::MaxAge { .. }, _) => write!(f, "{kind}: use 0 to 86400 seconds"),
                     (ProblemKind::EnvName(error), Some(name)) => write!(

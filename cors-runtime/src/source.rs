@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use http::HeaderValue;
+use tokio::sync::OwnedMutexGuard;
 
 use crate::ConfigError;
 use crate::allowlist::{Allowed, Allowlist};
@@ -37,9 +38,9 @@ pub(crate) struct Source {
     credentials: bool,
     refresh: Option<Duration>,
     state: RwLock<State>,
-    /// Held by the one request that is loading: others wait for it (first load) or go on with the last
-    /// good list (reload), so a source is never called by several requests at once.
-    loading: tokio::sync::Mutex<()>,
+    /// Held by the one load in flight: requests wait for it (first load) or go on with the last good
+    /// list (reload), so a source is never called by several requests at once.
+    loading: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Default)]
@@ -81,7 +82,7 @@ impl Source {
             credentials,
             refresh,
             state: RwLock::new(State::default()),
-            loading: tokio::sync::Mutex::new(()),
+            loading: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
@@ -119,63 +120,97 @@ impl Source {
         self.due() != Due::Nothing
     }
 
-    /// Loads the list when it is due: the first load (waiting, at most [`LOAD_TIMEOUT`], for one
-    /// already in flight), or a reload of a list older than `refresh` (skipped when another request is
-    /// already reloading: this one is answered from the last good list).
-    pub(crate) async fn ensure(&self) {
+    /// Loads the list when it is due: the first load (waiting, at most [`LOAD_TIMEOUT`] from this
+    /// request's arrival, for one already in flight), or a reload of a list older than `refresh`
+    /// (skipped when another request is already reloading: this one is answered from the last good
+    /// list).
+    pub(crate) async fn ensure(self: &Arc<Self>) {
         match self.due() {
             Due::Nothing => {}
             Due::Reload => {
-                let Ok(_loading) = self.loading.try_lock() else {
+                let Ok(loading) = Arc::clone(&self.loading).try_lock_owned() else {
                     return;
                 };
                 // Another request may have reloaded between the check and the lock.
                 if self.due() == Due::Reload {
-                    self.run().await;
+                    self.load(loading, Instant::now() + LOAD_TIMEOUT).await;
                 }
             }
             Due::First => {
+                let deadline = Instant::now() + LOAD_TIMEOUT;
                 let seen = self.read().attempts;
-                let Ok(_loading) = within_limit(self.loading.lock()).await else {
+                let Ok(loading) = within(deadline, Arc::clone(&self.loading).lock_owned()).await
+                else {
                     return;
                 };
                 // A load that ended while this request waited is the one it waited for: its answer
                 // stands, even a failure (then the back-off decides when the next one starts).
                 if self.read().attempts == seen && self.due() == Due::First {
-                    self.run().await;
+                    self.load(loading, deadline).await;
                 }
             }
         }
     }
 
-    async fn run(&self) {
-        let answer = match within_limit((self.load)()).await {
+    /// Runs one load, holding `loading`, given until `deadline`, and waits for it. With a tokio runtime
+    /// the load is a task of its own: a request that is dropped (its client gone) does not cancel it,
+    /// so its answer still lands and the back-off still counts it.
+    async fn load(self: &Arc<Self>, loading: OwnedMutexGuard<()>, deadline: Instant) {
+        let source = Arc::clone(self);
+        let run = async move {
+            source.run(deadline).await;
+            drop(loading);
+        };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            // The task ends by `deadline`; an `Err` is a load that panicked, which recorded nothing.
+            let _ = tokio::spawn(run).await;
+        } else {
+            run.await;
+        }
+    }
+
+    async fn run(&self, deadline: Instant) {
+        let answer = match within(deadline, (self.load)()).await {
             Ok(Ok(items)) => {
                 cors_grammar::check_source_list(items.iter().map(String::as_str), self.credentials)
                     .map_err(ConfigError::source_list)
             }
             Ok(Err(error)) => Err(ConfigError::source_failed(error)),
-            Err(_elapsed) => Err(ConfigError::source_failed(format!(
+            Err(()) => Err(ConfigError::source_failed(format!(
                 "no answer within {} seconds",
                 LOAD_TIMEOUT.as_secs()
             ))),
         };
+        // The new list is built, and its warnings written, before any request is kept waiting on the
+        // lock.
+        let loaded = answer.map(|list| {
+            for skipped in &list.skipped {
+                tracing::warn!(
+                    entry = %skipped,
+                    "CORS: `origins_from` answered an entry that is not honoured; the others are"
+                );
+            }
+            if list.any {
+                return Loaded::Any;
+            }
+            if list.entries.is_empty() {
+                tracing::warn!(
+                    "CORS: `origins_from` answered no origin: no origin is allowed until it answers some"
+                );
+            }
+            let index = Allowlist::new(&list.entries);
+            // The once-per-origin marks outlive a reload.
+            if let Some(Loaded::List(old)) = &self.read().list {
+                index.keep_marks(old);
+            }
+            Loaded::List(index)
+        });
         let now = Instant::now();
         let mut state = self.write();
         state.attempts += 1;
-        match answer {
-            Ok(list) => {
-                for skipped in &list.skipped {
-                    tracing::warn!(
-                        entry = %skipped,
-                        "CORS: `origins_from` answered an entry that is not honoured; the others are"
-                    );
-                }
-                state.list = Some(if list.any {
-                    Loaded::Any
-                } else {
-                    Loaded::List(Allowlist::new(&list.entries))
-                });
+        match loaded {
+            Ok(loaded) => {
+                state.list = Some(loaded);
                 state.loaded_at = Some(now);
                 state.retry_at = None;
                 state.failures = 0;
@@ -238,11 +273,12 @@ impl Source {
     }
 }
 
-/// `future`, bounded by [`LOAD_TIMEOUT`]. The limit needs tokio's timer; a policy driven by another
-/// executor (a test's `block_on`) waits without a limit rather than panicking for want of one.
-async fn within_limit<F: Future>(future: F) -> Result<F::Output, ()> {
+/// `future`, if it ends before `deadline`. The limit needs tokio's timer (the runtime Lambda and
+/// `#[tokio::main]` start has it); a policy driven by another executor (a test's `block_on`) waits
+/// without a limit rather than panicking for want of one.
+async fn within<F: Future>(deadline: Instant, future: F) -> Result<F::Output, ()> {
     if tokio::runtime::Handle::try_current().is_ok() {
-        tokio::time::timeout(LOAD_TIMEOUT, future)
+        tokio::time::timeout_at(deadline, future)
             .await
             .map_err(drop)
     } else {

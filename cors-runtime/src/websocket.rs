@@ -7,7 +7,6 @@
 //! 2xx) refuses the connection.
 
 use http::HeaderMap;
-use http::header::ORIGIN;
 use lambda_http::LambdaEvent;
 use lambda_http::aws_lambda_events::apigw::{
     ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest,
@@ -15,40 +14,9 @@ use lambda_http::aws_lambda_events::apigw::{
 
 use crate::__private::probe;
 use crate::__private::{HandlerOutput, HandlerRequest, Prepare, Probe, ProbeArg, StaticCors};
-use crate::allow_origin::{Lines, single};
-use crate::{Actual, Cors, Decision, Preflight, diagnostics};
+use crate::{Actual, Cors, Decision, Preflight};
 
 impl Cors {
-    /// Whether a WebSocket handshake with these request headers may connect: it has exactly one
-    /// `Origin`, and the policy allows it. A handshake without `Origin` is refused: every browser sends
-    /// one, so only a non-browser client omits it, and such a client is not what this check is for.
-    ///
-    /// For any WebSocket server; on API Gateway, [`Cors::refuse_connect`] takes the event itself.
-    ///
-    /// ```
-    /// use cors_runtime::policy;
-    /// use http::HeaderMap;
-    ///
-    /// let cors = policy!(origins = ["https://app.example.com"], credentials);
-    /// let mut headers = HeaderMap::new();
-    /// assert!(!cors.allows_connect(&headers));
-    /// headers.insert("origin", "https://app.example.com".parse()?);
-    /// assert!(cors.allows_connect(&headers));
-    /// headers.insert("origin", "https://evil.example".parse()?);
-    /// assert!(!cors.allows_connect(&headers));
-    /// # Ok::<(), http::header::InvalidHeaderValue>(())
-    /// ```
-    pub fn allows_connect(&self, headers: &HeaderMap) -> bool {
-        match single(headers.get_all(ORIGIN)) {
-            Lines::One(origin) => self.allows_origin(origin),
-            Lines::None => false,
-            Lines::Several => {
-                diagnostics::several_origins();
-                false
-            }
-        }
-    }
-
     /// Decides an API Gateway WebSocket event: the `403` to return for a `$connect` whose origin is
     /// missing or not allowed; `None` for an allowed `$connect` and for every other route (messages and
     /// `$disconnect` carry no `Origin`: the connection was checked when it opened).
@@ -134,7 +102,8 @@ impl HandlerRequest for LambdaEvent<ApiGatewayWebsocketProxyRequest> {
     }
 
     fn prepare(&self, policy: &'static StaticCors) -> Prepare {
-        if probe::active() && is_probe(self) {
+        // Only a handshake is checked, so only a handshake waits for the list.
+        if !is_connect(&self.payload) || (probe::active() && is_probe(self)) {
             return Prepare::none();
         }
         Prepare::load(policy)

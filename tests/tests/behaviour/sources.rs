@@ -504,3 +504,34 @@ async fn the_layer_loads_a_policy_source_before_its_first_call() {
     assert_eq!(LAYERED.calls(), 1, "fresh: no second load");
     policy.load().unwrap();
 }
+
+static CANCELLED: Answers = Answers::new(Ok(Vec::new()));
+
+async fn cancelled_origins() -> Result<Vec<&'static str>, &'static str> {
+    CANCELLED.load(Duration::from_millis(200)).await
+}
+
+#[cors(origins_from = cancelled_origins, credentials)]
+async fn cancelled(event: Request) -> Result<Response<Body>, Error> {
+    Ok(status_response("ok", &event))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_first_load_outlives_the_request_that_started_it() {
+    CANCELLED.set(Ok(vec![SHOP]));
+    // The request is dropped (its client gone) while the source is still answering.
+    let call = get(Some(SHOP));
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(50),
+        send(cancelled, Source::HttpApi, &call),
+    )
+    .await;
+    assert!(
+        gave_up.is_err(),
+        "the request was still waiting for the load"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The load went on and its answer landed: the next request uses it, without a second load.
+    assert!(allowed(cancelled, SHOP).await);
+    assert_eq!(CANCELLED.calls(), 1);
+}

@@ -138,6 +138,35 @@ async fn by_predicate(
     Ok(ok())
 }
 
+static MESSAGE_LOADS: AtomicUsize = AtomicUsize::new(0);
+
+async fn counted_origins() -> Result<Vec<String>, Error> {
+    MESSAGE_LOADS.fetch_add(1, Ordering::SeqCst);
+    Ok(vec!["https://app.example.com".into()])
+}
+
+#[cors(origins_from = counted_origins, credentials)]
+async fn counted(
+    _event: LambdaEvent<ApiGatewayWebsocketProxyRequest>,
+) -> Result<ApiGatewayProxyResponse, Error> {
+    Ok(ok())
+}
+
+#[tokio::test]
+async fn only_a_connect_waits_for_the_list() {
+    assert_eq!(counted(message()).await.unwrap().status_code, 200);
+    assert_eq!(
+        MESSAGE_LOADS.load(Ordering::SeqCst),
+        0,
+        "a message loads nothing"
+    );
+    let reply = counted(connect(&["https://app.example.com"]))
+        .await
+        .unwrap();
+    assert_eq!(reply.status_code, 200);
+    assert_eq!(MESSAGE_LOADS.load(Ordering::SeqCst), 1);
+}
+
 #[tokio::test]
 async fn every_origin_source_decides_a_connect() {
     // The first `$connect` loads the list, then is decided by it.
