@@ -321,6 +321,7 @@ impl Cors {
 
     /// The headers every ordinary response of this policy gets, for a response future that holds the
     /// policy rather than a borrow of it.
+    #[cfg(any(feature = "tower", feature = "lambda"))]
     pub(crate) fn actual_headers(&self) -> &ActualHeaders {
         &self.inner.actual
     }

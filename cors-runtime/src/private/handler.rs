@@ -71,13 +71,9 @@ impl<B> HandlerRequest for Request<B> {
 
     fn prepare(&self, policy: &'static StaticCors) -> Prepare {
         if probe::active() && probe::is_probe(self) {
-            return Prepare(None);
+            return Prepare::none();
         }
-        Prepare(
-            policy.get().pending_source().map(|source| {
-                Box::pin(source.ensure()) as Pin<Box<dyn Future<Output = ()> + Send>>
-            }),
-        )
+        Prepare::load(policy)
     }
 }
 

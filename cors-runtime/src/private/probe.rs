@@ -48,6 +48,7 @@ impl<B: Default> ProbeArg for Request<B> {
 
 /// Hands the probe being polled on this thread `policy` (for an argument marked by `is_marked`), and
 /// returns the answer that ends the call.
+#[cfg(feature = "lambda")]
 #[cold]
 pub(crate) fn offer_polled(
     is_marked: bool,
@@ -65,6 +66,7 @@ pub(crate) fn offer_polled(
 }
 
 /// Whether a probe is being polled on this thread.
+#[cfg(feature = "lambda")]
 pub(crate) fn polled_here() -> bool {
     POLLED.with(|polled| polled.borrow().is_some())
 }
