@@ -345,10 +345,10 @@ impl Cors {
                 return Decision::Preflight(inner.preflight(origin, method, headers));
             }
         }
-        // Only a credentialed response can be the one the cross-site warning is about, and only when
-        // warnings are on is an entry's first request spent on it.
-        let mark = inner.actual.credentials && tracing::enabled!(tracing::Level::WARN);
-        let allowed = inner.origins.allow(origin, mark);
+        // Only a credentialed response can be the one the cross-site warning is about. (Not gated on
+        // `tracing::enabled!`: its interest, cached per callsite, races with subscribers set per thread,
+        // and the warning's work is once per entry anyway.)
+        let allowed = inner.origins.allow(origin, inner.actual.credentials);
         if let Some(allowed) = &allowed {
             if allowed.first {
                 diagnostics::credentialed_cross_site(&allowed.value, headers);
