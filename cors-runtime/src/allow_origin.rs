@@ -86,60 +86,44 @@ impl AllowOrigin {
                 value: HeaderValue::from_static("*"),
                 first: false,
             }),
-            AllowOrigin::List(list) => match single(lines) {
-                Lines::One(origin) => {
-                    let allowed = list.allow(origin, mark);
-                    if allowed.is_none() {
-                        diagnostics::origin_refused(origin);
-                    }
-                    allowed
-                }
-                Lines::None => None,
-                Lines::Several => {
-                    diagnostics::several_origins();
-                    None
-                }
-            },
+            AllowOrigin::List(list) => one_origin(lines, |origin| list.allow(origin, mark)),
             AllowOrigin::Closed(error) => {
                 if lines.iter().next().is_some() {
                     diagnostics::closed(error);
                 }
                 None
             }
-            AllowOrigin::From(source) => match single(lines) {
-                Lines::One(origin) => {
-                    let allowed = source.allow(origin, mark);
-                    if allowed.is_none() {
-                        diagnostics::origin_refused(origin);
-                    }
-                    allowed
-                }
-                Lines::None => None,
-                Lines::Several => {
-                    diagnostics::several_origins();
-                    None
-                }
-            },
-            AllowOrigin::Fn(predicate) => match single(lines) {
-                Lines::One(value) => {
-                    // Only a browser's exact serialisation reaches the predicate.
-                    match Origin::parse(value).filter(|origin| (predicate.0)(origin)) {
-                        Some(origin) => Some(Allowed {
-                            value: value.clone(),
-                            first: mark && predicate.first(&origin),
-                        }),
-                        None => {
-                            diagnostics::origin_refused(value);
-                            None
-                        }
-                    }
-                }
-                Lines::None => None,
-                Lines::Several => {
-                    diagnostics::several_origins();
-                    None
-                }
-            },
+            AllowOrigin::From(source) => one_origin(lines, |origin| source.allow(origin, mark)),
+            AllowOrigin::Fn(predicate) => one_origin(lines, |value| {
+                // Only a browser's exact serialisation reaches the predicate.
+                let origin = Origin::parse(value).filter(|origin| (predicate.0)(origin))?;
+                Some(Allowed {
+                    value: value.clone(),
+                    first: mark && predicate.first(&origin),
+                })
+            }),
+        }
+    }
+}
+
+/// What `allow` answers for the single `Origin` line, or no origin for none or several (saying why
+/// when there is one to say).
+fn one_origin(
+    lines: GetAll<'_, HeaderValue>,
+    allow: impl FnOnce(&HeaderValue) -> Option<Allowed>,
+) -> Option<Allowed> {
+    match single(lines) {
+        Lines::One(origin) => {
+            let allowed = allow(origin);
+            if allowed.is_none() {
+                diagnostics::origin_refused(origin);
+            }
+            allowed
+        }
+        Lines::None => None,
+        Lines::Several => {
+            diagnostics::several_origins();
+            None
         }
     }
 }

@@ -27,10 +27,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import https from "node:https";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkEngines, engines, startEngine } from "./engines.mjs";
+import { checkEngines, engines, freePort, startEngine } from "./engines.mjs";
 import { requireCargoLambda, startFunctions, waitFor } from "./functions.mjs";
 import { selfSignedCertificate, startFront, startPage } from "./tls.mjs";
 
@@ -85,17 +84,6 @@ let apiPort;
 let tlsPort;
 const ports = {};
 const servers = [];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -38,7 +38,8 @@ function geckodriverPath() {
     `geckodriver ${config.geckodriver}, built by cargo install geckodriver`);
 }
 
-function freePort() {
+// A port nothing listens on now, on loopback.
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
